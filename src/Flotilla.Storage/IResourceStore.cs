@@ -15,6 +15,16 @@ namespace Flotilla.Storage;
 /// </list>
 /// Keys are '/'-separated paths. A prefix passed to <see cref="List"/> or <see cref="Watch"/> matches keys
 /// that start with it, so callers end collection prefixes with '/'.
+/// <para>
+/// Byte arrays are never copied: the array a <c>render</c> function returns is the one <see cref="Get"/>,
+/// <see cref="List"/> and watch events hand out, to every caller. Treat them as read-only.
+/// </para>
+/// <para>
+/// A <c>render</c> function runs at most once, only if the write's precondition holds, on the store's writer
+/// (one at a time, so keep it to serializing): it must not wait for other writes to the store. If it throws, the
+/// write fails with that exception and takes no revision. A write's cancellation token cancels it only while it
+/// is still queued; once the writer has taken it, it completes with its result.
+/// </para>
 /// </remarks>
 public interface IResourceStore : IAsyncDisposable
 {
