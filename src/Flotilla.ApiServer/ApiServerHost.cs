@@ -67,13 +67,17 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IResourceStore _store;
     private readonly ServerControllers _controllers;
+    private readonly CancellationTokenSource _stopping;
     private int _disposed;
 
-    private ApiServerHost(WebApplication app, IResourceStore store, ServerControllers controllers, Uri url, string kubeconfigPath, string token, CertificateAuthority ca)
+    private ApiServerHost(
+        WebApplication app, IResourceStore store, ServerControllers controllers, CancellationTokenSource stopping, Uri url, string kubeconfigPath, string token,
+        CertificateAuthority ca)
     {
         _app = app;
         _store = store;
         _controllers = controllers;
+        _stopping = stopping;
         Url = url;
         KubeconfigPath = kubeconfigPath;
         Token = token;
@@ -129,7 +133,9 @@ public sealed class ApiServerHost : IAsyncDisposable
 
         var snapshots = new ListSnapshots(time);
         var responses = new Responses(time);
-        var watches = new WatchHandler(service, responses, time, new WatchSettings(options.WatchBookmarkInterval));
+        // Fired first on disposal: open watches end cleanly, so stopping Kestrel need not wait for them or abort them.
+        var stopping = new CancellationTokenSource();
+        var watches = new WatchHandler(service, responses, time, new WatchSettings(options.WatchBookmarkInterval), stopping.Token);
         var resources = new ResourceHandler(service, snapshots, watches, responses);
         var serverAddress = "";
         var discovery = new DiscoveryDocuments(registry, () => serverAddress);
@@ -151,7 +157,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         serverAddress = $"{FormatHost(options.Address)}:{bound.Port}";
         var kubeconfig = Path.Combine(options.DataDirectory, "kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, Kubeconfig(url, ca, tokens.AdminToken), cancellationToken).ConfigureAwait(false);
-        return new ApiServerHost(app, store, controllers, url, kubeconfig, tokens.AdminToken, ca);
+        return new ApiServerHost(app, store, controllers, stopping, url, kubeconfig, tokens.AdminToken, ca);
     }
 
     /// <summary>Stops serving (ending open watches), stops the controllers, then flushes and closes storage.</summary>
@@ -161,6 +167,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             return;
         }
+        // Watches never end on their own; without this, StopAsync would wait out its timeout and then abort them.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
@@ -168,6 +176,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         await _controllers.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     private static async Task CreateInitialNamespacesAsync(ResourceService service, CancellationToken cancellationToken)

@@ -14,7 +14,9 @@ internal static class Program
         {
             ApiServerCommand(),
         };
-        return root.Parse(args).InvokeAsync();
+        // Commands handle SIGINT/SIGTERM themselves and shut down cleanly. System.CommandLine's own handling would
+        // end the process with 130/143 two seconds after the signal, cutting the shutdown (and its flush) short.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     private static Command ApiServerCommand()
@@ -50,6 +52,7 @@ internal static class Program
     }
 
     /// <summary>Completes on SIGINT or SIGTERM (or cancellation), so that the caller shuts down cleanly.</summary>
+    /// <remarks>The handlers end when this returns, so a second signal during the shutdown terminates the process at once.</remarks>
     private static async Task WaitForShutdownSignalAsync(CancellationToken cancellationToken)
     {
         var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

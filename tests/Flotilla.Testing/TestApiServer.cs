@@ -22,7 +22,9 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public string DataDirectory => _directory.Path;
 
-    public static async Task<TestApiServer> StartAsync(StorageBackend storage = StorageBackend.Memory, TemporaryDirectory? directory = null, TimeSpan? bookmarkInterval = null)
+    public static async Task<TestApiServer> StartAsync(
+        StorageBackend storage = StorageBackend.Memory, TemporaryDirectory? directory = null, TimeSpan? bookmarkInterval = null,
+        Flotilla.Storage.ResourceStoreOptions? storeOptions = null)
     {
         var dir = directory ?? new TemporaryDirectory("flotilla-apiserver");
         var host = await ApiServerHost.StartAsync(new ApiServerOptions
@@ -31,8 +33,43 @@ public sealed class TestApiServer : IAsyncDisposable
             Port = 0,
             Storage = storage,
             WatchBookmarkInterval = bookmarkInterval ?? TimeSpan.FromMinutes(1),
+            StoreOptions = storeOptions,
         });
         return new TestApiServer(host, dir, directory is null);
+    }
+
+    /// <summary>
+    /// An HttpClient for raw requests: trusts the server's CA (and nothing else), sends the admin token, and has
+    /// <see cref="HttpClient.BaseAddress"/> set to the server URL.
+    /// </summary>
+    public HttpClient CreateHttpClient(bool authenticated = true)
+    {
+        var ca = Host.CertificateAuthority.Certificate;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+                    using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                    chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(ca);
+                    chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                    return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+                },
+            },
+            MaxConnectionsPerServer = 256,
+        };
+        var client = new HttpClient(handler) { BaseAddress = Host.Url, Timeout = TimeSpan.FromSeconds(100) };
+        if (authenticated)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Host.Token);
+        }
+        return client;
     }
 
     public async ValueTask DisposeAsync()

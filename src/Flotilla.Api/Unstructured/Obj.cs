@@ -18,7 +18,17 @@ public static class Obj
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
+        MaxDepth = MaxDepth,
     };
+
+    /// <summary>
+    /// How deeply objects may nest when written and read. System.Text.Json's default of 64 is too shallow for real
+    /// objects (a CRD's openAPIV3Schema nests two levels per property), and an object the API server accepted
+    /// (its body reader allows 512 levels; managedFields add a few) must always serialize and parse back.
+    /// </summary>
+    public const int MaxDepth = 1024;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     /// <summary>Node options: property names are case-sensitive, as Kubernetes JSON is.</summary>
     public static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
@@ -29,7 +39,7 @@ public static class Obj
 
     /// <summary>Parses bytes that must hold a JSON object.</summary>
     public static JsonObject Parse(ReadOnlySpan<byte> json) =>
-        JsonNode.Parse(json, NodeOptions) as JsonObject ?? throw new JsonException("expected a JSON object");
+        JsonNode.Parse(json, NodeOptions, DocumentOptions) as JsonObject ?? throw new JsonException("expected a JSON object");
 
     /// <summary>The <c>metadata</c> object, created when absent or not an object.</summary>
     public static JsonObject Metadata(this JsonObject obj)

@@ -36,6 +36,11 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
         {
             obj["status"] = CrdDefaults.AcceptedStatus(obj, time.GetUtcNow());
         }
+        if (resource.Group.Length == 0 && resource.Kind == "Pod")
+        {
+            // Upstream's pod create strategy: a new pod is Pending with its QoS class until a kubelet reports.
+            obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = PodQos.ClassOf(obj) };
+        }
     }
 
     public void AdmitUpdate(ResourceDefinition resource, JsonObject obj, JsonObject old, RequestOptions options, string? subresource)
@@ -118,12 +123,8 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
         IReadOnlyList<string> unknown = [];
         if (resource.IsCustom && resource.Schema is { } schema)
         {
-            var pruned = StructuralSchema.For(schema).Prune(obj);
-            unknown = pruned.UnknownFields;
-            if (unknown.Count > 0)
-            {
-                Replace(obj, pruned.Pruned);
-            }
+            // Pruning works in place: obj is the pruned object.
+            unknown = StructuralSchema.For(schema).Prune(obj).UnknownFields;
         }
         foreach (var warning in FieldValidation.Apply(options.FieldValidation, resource.Kind, resource.Version, options.DuplicateFields, unknown))
         {
@@ -169,16 +170,6 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
         if (causes.Count > 0)
         {
             throw ApiException.Invalid(resource.Kind, resource.Group, obj.Name(), causes);
-        }
-    }
-
-    private static void Replace(JsonObject target, JsonObject source)
-    {
-        target.Clear();
-        foreach (var (key, value) in source.ToList())
-        {
-            source.Remove(key);
-            target[key] = value;
         }
     }
 

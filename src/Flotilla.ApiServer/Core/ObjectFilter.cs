@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flotilla.Api.Meta;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Registry;
 using Flotilla.ApiServer.Selectors;
 
@@ -25,6 +26,6 @@ internal sealed class ObjectFilter
         string.IsNullOrWhiteSpace(fieldSelector) ? null : FieldSelector.Parse(fieldSelector, resource));
 
     public bool Matches(JsonObject obj) =>
-        (_labels is null || _labels.Matches(obj["metadata"]?["labels"] as JsonObject)) &&
+        (_labels is null || _labels.Matches(obj.Labels())) &&
         (_fields is null || _fields.Matches(obj));
 }

@@ -146,7 +146,7 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
                 {
                     throw ApiException.BadRequest($"metadata.resourceVersion: Invalid value: \"{requested}\": must be a decimal integer");
                 }
-                throw ApiException.Conflict(resource.QualifiedResource, "", name);
+                throw ApiException.Conflict(resource.Plural, resource.Group, name);
             }
             var outcome = await CommitUpdateAsync(resource, current, old, desired, subresource, options, cancellationToken).ConfigureAwait(false);
             if (outcome is not null)
@@ -155,7 +155,7 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
             }
             if (requested.Length > 0 || attempt >= MaxAttempts)
             {
-                throw ApiException.Conflict(resource.QualifiedResource, "", name);
+                throw ApiException.Conflict(resource.Plural, resource.Group, name);
             }
         }
     }
@@ -228,12 +228,12 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
             var obj = Decode(resource, current);
             if (options.PreconditionUid is { } uid && uid != obj.Uid())
             {
-                throw ApiException.Conflict(resource.QualifiedResource, "", name,
+                throw ApiException.Conflict(resource.Plural, resource.Group, name,
                     $"Precondition failed: UID in precondition: {uid}, UID in object meta: {obj.Uid()}");
             }
             if (options.PreconditionResourceVersion is { } rv && rv != obj.ResourceVersion())
             {
-                throw ApiException.Conflict(resource.QualifiedResource, "", name,
+                throw ApiException.Conflict(resource.Plural, resource.Group, name,
                     $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {obj.ResourceVersion()}");
             }
             var policy = options.Propagation ?? PropagationPolicy.Background;
@@ -288,7 +288,7 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
             }
             if (attempt >= MaxAttempts)
             {
-                throw ApiException.Conflict(resource.QualifiedResource, "", name);
+                throw ApiException.Conflict(resource.Plural, resource.Group, name);
             }
         }
     }

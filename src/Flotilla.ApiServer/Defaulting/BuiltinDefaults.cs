@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Schema;
 using static Flotilla.ApiServer.Defaulting.JsonFill;
 
@@ -78,7 +79,7 @@ internal static class BuiltinDefaults
         IfUnset(spec, "replicas", () => 1);
         if (spec["template"] is JsonObject template)
         {
-            if (template["metadata"]?["labels"] is JsonObject { Count: > 0 } labels)
+            if (template.At("metadata", "labels") is JsonObject { Count: > 0 } labels)
             {
                 if (spec["selector"] is not JsonObject { Count: > 0 })
                 {
@@ -241,7 +242,7 @@ internal static class BuiltinDefaults
 
     private static void CopyTemplateLabelsIfUnlabelled(JsonObject metadata, JsonObject template)
     {
-        if (template["metadata"]?["labels"] is JsonObject { Count: > 0 } templateLabels && metadata["labels"] is not JsonObject { Count: > 0 })
+        if (template.At("metadata", "labels") is JsonObject { Count: > 0 } templateLabels && metadata["labels"] is not JsonObject { Count: > 0 })
         {
             metadata["labels"] = templateLabels.DeepClone();
         }

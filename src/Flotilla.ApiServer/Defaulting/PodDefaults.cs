@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Schema;
 using static Flotilla.ApiServer.Defaulting.JsonFill;
 
@@ -79,7 +80,7 @@ internal static class PodDefaults
         {
             foreach (var hook in (string[])["postStart", "preStop"])
             {
-                if (lifecycle[hook]?["httpGet"] is JsonObject httpGet)
+                if (lifecycle.At(hook, "httpGet") is JsonObject httpGet)
                 {
                     ApplyHttpGet(httpGet);
                 }
@@ -87,7 +88,7 @@ internal static class PodDefaults
         }
         foreach (var env in Items(container, "env"))
         {
-            if (env["valueFrom"]?["fieldRef"] is JsonObject fieldRef)
+            if (env.At("valueFrom", "fieldRef") is JsonObject fieldRef)
             {
                 IfEmpty(fieldRef, "apiVersion", "v1");
             }
@@ -164,7 +165,7 @@ internal static class PodDefaults
 
     private static void DefaultRequestsFromLimits(JsonObject container)
     {
-        if (container["resources"]?["limits"] is not JsonObject limits)
+        if (container.At("resources", "limits") is not JsonObject limits)
         {
             return;
         }

@@ -16,6 +16,19 @@ internal sealed class ResourceHandler(ResourceService service, ListSnapshots sna
     public Task HandleAsync(HttpContext context, ResourcePath path)
     {
         var request = context.Request;
+        var resource = path.Resource;
+        if (path.IsCollection && resource.Namespaced && path.Namespace is null && request.Method is not "GET")
+        {
+            // Upstream serves only list and watch across all namespaces; a create or deletecollection here would
+            // have no namespace, or would reach into every namespace at once.
+            throw ApiException.MethodNotAllowed(
+                $"{request.Method} is not supported on {resource.QualifiedResource} across all namespaces; use /namespaces/{{namespace}}/{resource.Plural}");
+        }
+        if (path.Subresource is { } subresource && !(request.Method is "PUT" || (request.Method is "GET" or "PATCH" && subresource != "finalize")))
+        {
+            // As discovery advertises: subresources take get, patch and update; finalize takes update only.
+            throw ApiException.MethodNotAllowed($"{request.Method} is not supported on the {subresource} subresource of {resource.QualifiedResource}");
+        }
         return (request.Method, path.IsCollection) switch
         {
             ("GET", true) when Negotiation.Flag(request, "watch") => watches.ServeAsync(context, path),
@@ -34,6 +47,7 @@ internal sealed class ResourceHandler(ResourceService service, ListSnapshots sna
     {
         var resource = path.Resource;
         var form = Negotiation.ResponseFormOf(context.Request);
+        CheckResourceVersionParameter(context.Request);
         if (path.Subresource == "scale")
         {
             return responses.WriteAsync(context, 200, Scale.From(resource, service.Get(resource, path.Namespace, path.Name!)));
@@ -54,6 +68,7 @@ internal sealed class ResourceHandler(ResourceService service, ListSnapshots sna
         var filter = ObjectFilter.Parse(resource, Negotiation.Query(request, "labelSelector"), Negotiation.Query(request, "fieldSelector"));
         CheckResourceVersionParameter(request);
         var limit = ParseLimit(request);
+        var collection = ObjectKeys.Prefix(resource, path.Namespace);
 
         Guid? snapshotId = null;
         long revision;
@@ -61,7 +76,7 @@ internal sealed class ResourceHandler(ResourceService service, ListSnapshots sna
         var offset = 0;
         if (Negotiation.Query(request, "continue") is { Length: > 0 } token)
         {
-            (var id, revision, items, offset) = snapshots.Resume(token);
+            (var id, revision, items, offset) = snapshots.Resume(token, collection);
             snapshotId = id;
         }
         else
@@ -98,7 +113,7 @@ internal sealed class ResourceHandler(ResourceService service, ListSnapshots sna
         long? remaining = null;
         if (next < items.Count)
         {
-            continueToken = snapshots.Save(revision, items, next, snapshotId);
+            continueToken = snapshots.Save(collection, revision, items, next, snapshotId);
             if (filter.IsEmpty)
             {
                 remaining = items.Count - next;
@@ -327,7 +342,9 @@ internal sealed class ResourceHandler(ResourceService service, ListSnapshots sna
                 body = RequestBody.ParseObject(bytes, Negotiation.ContentType(request), "delete options");
             }
         }
-        var policyText = Negotiation.Query(request, "propagationPolicy") ?? body?.GetString("propagationPolicy");
+        // A field of the wrong type is a malformed request, never silently skipped: skipping a precondition or a
+        // dry run would delete what the client meant to keep.
+        var policyText = Negotiation.Query(request, "propagationPolicy") ?? OptionString(body, "propagationPolicy");
         PropagationPolicy? policy = policyText switch
         {
             null or "" => null,
@@ -336,13 +353,52 @@ internal sealed class ResourceHandler(ResourceService service, ListSnapshots sna
             "Orphan" => PropagationPolicy.Orphan,
             _ => throw ApiException.BadRequest($"propagationPolicy: Unsupported value: \"{policyText}\": supported values: \"Background\", \"Foreground\", \"Orphan\""),
         };
-        if (policy is null && (body?["orphanDependents"] is JsonValue orphan && orphan.TryGetValue<bool>(out var o) ? o : (bool?)null) is { } orphanDependents)
+        var orphanDependents = body?["orphanDependents"] switch
         {
-            policy = orphanDependents ? PropagationPolicy.Orphan : PropagationPolicy.Background;
+            null => (bool?)null,
+            JsonValue v when v.TryGetValue<bool>(out var orphan) => orphan,
+            _ => throw ApiException.BadRequest("delete options: orphanDependents must be a boolean"),
+        };
+        if (policy is null && orphanDependents is { } orphans)
+        {
+            policy = orphans ? PropagationPolicy.Orphan : PropagationPolicy.Background;
         }
-        var preconditions = body?["preconditions"] as JsonObject;
-        var dryRun = DryRun(request) || (body?["dryRun"] is JsonArray { Count: > 0 } dry && dry.Any(d => (string?)d == "All"));
-        return new DeleteOptions(policy, preconditions?.GetString("uid"), preconditions?.GetString("resourceVersion"), dryRun);
+        var preconditions = body?["preconditions"] switch
+        {
+            null => null,
+            JsonObject p => p,
+            _ => throw ApiException.BadRequest("delete options: preconditions must be an object with uid and resourceVersion"),
+        };
+        var dryRun = DryRun(request) | BodyDryRun(body);
+        return new DeleteOptions(policy, OptionString(preconditions, "uid", "preconditions."), OptionString(preconditions, "resourceVersion", "preconditions."), dryRun);
+    }
+
+    private static string? OptionString(JsonObject? options, string field, string prefix = "") => options?[field] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
+        _ => throw ApiException.BadRequest($"delete options: {prefix}{field} must be a string"),
+    };
+
+    /// <summary>DeleteOptions' <c>dryRun</c>: a list whose only supported value is <c>All</c>, as in the query.</summary>
+    private static bool BodyDryRun(JsonObject? options)
+    {
+        switch (options?["dryRun"])
+        {
+            case null:
+                return false;
+            case JsonArray values:
+                foreach (var value in values)
+                {
+                    if (!(value is JsonValue v && v.TryGetValue<string>(out var text) && text == "All"))
+                    {
+                        throw ApiException.BadRequest($"dryRun: Unsupported value: {value?.ToJsonString() ?? "null"}: supported values: \"All\"");
+                    }
+                }
+                return values.Count > 0;
+            default:
+                throw ApiException.BadRequest("delete options: dryRun must be a list of strings, e.g. [\"All\"]");
+        }
     }
 
     private static bool DryRun(HttpRequest request)

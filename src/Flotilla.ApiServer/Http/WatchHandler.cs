@@ -22,9 +22,11 @@ internal sealed record WatchSettings(TimeSpan BookmarkInterval)
 /// leaves or <c>timeoutSeconds</c> passes. A start without resourceVersion (or "0") first sends the current
 /// objects as ADDED; a start at N sends changes after N, or one ERROR 410 when N is older than the retained
 /// window. Selectors apply per event, so an object that leaves the selection is DELETED for this watcher and
-/// one that enters it is ADDED.
+/// one that enters it is ADDED. When <paramref name="stopping"/> fires (the server is shutting down) every watch
+/// ends cleanly, as upstream's graceful shutdown does, so that the HTTP server can stop without aborting
+/// connections and clients simply re-watch.
 /// </summary>
-internal sealed class WatchHandler(ResourceService service, Responses responses, TimeProvider time, WatchSettings settings)
+internal sealed class WatchHandler(ResourceService service, Responses responses, TimeProvider time, WatchSettings settings, CancellationToken stopping)
 {
     private static readonly byte[] AddedPrefix = Encoding.UTF8.GetBytes("{\"type\":\"ADDED\",\"object\":");
     private static readonly byte[] ModifiedPrefix = Encoding.UTF8.GetBytes("{\"type\":\"MODIFIED\",\"object\":");
@@ -76,6 +78,7 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
         }
 
         using var watch = started.Watch!;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, service.Registry.ServedToken(resource), stopping);
         var stream = new EventWriter(responses, response, resource, form, filter, Responses.IncludeObject(request));
         foreach (var item in initial)
         {
@@ -90,7 +93,7 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
 
         var deadline = timeout is { } t ? time.GetUtcNow() + t : (DateTimeOffset?)null;
         var nextBookmark = time.GetUtcNow() + settings.BookmarkInterval;
-        await using var events = watch.Events(context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        await using var events = watch.Events(ended.Token).GetAsyncEnumerator(ended.Token);
         var pending = events.MoveNextAsync().AsTask();
         try
         {
@@ -114,7 +117,7 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
                 }
                 if (wake is { } wakeAt)
                 {
-                    using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                    using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(ended.Token);
                     var delay = Task.Delay(wakeAt - now, time, delayCancel.Token);
                     var first = await Task.WhenAny(pending, delay).ConfigureAwait(false);
                     await delayCancel.CancelAsync().ConfigureAwait(false);
@@ -134,9 +137,9 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
                 pending = events.MoveNextAsync().AsTask();
             }
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
-            // The client went away: nothing more to send.
+            // The client went away, the resource is no longer served, or the server is stopping: the stream ends.
         }
         catch (WatchOverflowException)
         {
@@ -209,7 +212,8 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
             }
             var obj = ResourceService.Decode(resource, new StoredValue(change.Key, change.Revision, change.Value));
             var matchesNow = filter.Matches(obj);
-            var matchedBefore = change.PreviousValue is { } previous && filter.Matches(Obj.Parse(previous));
+            var before = change.PreviousValue is { } previous ? Obj.Parse(previous) : null;
+            var matchedBefore = before is not null && filter.Matches(before);
             var type = change.Type switch
             {
                 WatchEventType.Added => matchesNow ? "ADDED" : null,
@@ -220,6 +224,14 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
             if (type is null)
             {
                 return;
+            }
+            if (change.Type == WatchEventType.Modified && type == "DELETED")
+            {
+                // As upstream's watch cache: an object leaving the selection is deleted with its last state that
+                // matched, stamped with the revision of the change that made it leave.
+                obj = before!;
+                obj["apiVersion"] = resource.GroupVersion;
+                obj.Metadata()["resourceVersion"] = change.Revision.ToString(CultureInfo.InvariantCulture);
             }
             JsonNode payload = form switch
             {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 
 namespace Flotilla.ApiServer.Patching;
 
@@ -19,7 +19,6 @@ namespace Flotilla.ApiServer.Patching;
 internal static class FieldsV1Path
 {
     /// <summary>Compact JSON that leaves non-ASCII and HTML characters readable, as upstream prints keys.</summary>
-    public static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Field(string name) => "f:" + name;
 
@@ -43,10 +42,10 @@ internal static class FieldsV1Path
             }
             key[name] = value.DeepClone();
         }
-        return "k:" + key.ToJsonString(CompactJson);
+        return "k:" + key.ToJsonString(Obj.Wire);
     }
 
-    public static string Compact(JsonNode? value) => value is null ? "null" : value.ToJsonString(CompactJson);
+    public static string Compact(JsonNode? value) => value is null ? "null" : value.ToJsonString(Obj.Wire);
 
     public static bool IsField(string element) => element.StartsWith("f:", StringComparison.Ordinal);
 
@@ -88,7 +87,7 @@ internal static class FieldsV1Path
                 {
                     sorted[name] = value?.DeepClone();
                 }
-                return "k:" + sorted.ToJsonString(CompactJson);
+                return "k:" + sorted.ToJsonString(Obj.Wire);
             case 'v':
                 return Value(ParseJson(element, body));
             default:

@@ -82,8 +82,9 @@ internal static class ServerSideApply
 
         var comparison = FieldSets.Compare(liveBody, merged, schema);
         var changed = comparison.Changed();
+        var upgradable = LastAppliedFields(liveBody, manager, schema);
         var conflicts = others
-            .Select(e => (Entry: e, Paths: e.Fields.Intersect(changed).Members()))
+            .Select(e => (Entry: e, Paths: Unforgiven(e.Fields.Intersect(changed), upgradable).Members()))
             .Where(c => c.Paths.Count > 0)
             .ToList();
         if (conflicts.Count > 0 && !force)
@@ -108,6 +109,49 @@ internal static class ServerSideApply
         ManagedFields.Write(merged, entries);
         return merged;
     }
+
+    /// <summary>
+    /// Fields kubectl may take over without a conflict when it moves an object from client-side to server-side
+    /// apply, as upstream allows: those of the <c>kubectl.kubernetes.io/last-applied-configuration</c> annotation
+    /// whose live value still equals the last applied one. Only the manager <c>kubectl</c> gets this.
+    /// </summary>
+    private static FieldSet? LastAppliedFields(JsonObject? live, string manager, IMergeSchema schema)
+    {
+        if (manager != "kubectl" || live is null
+            || PatchJson.Metadata(live)?["annotations"]?[LastAppliedAnnotation] is not JsonValue annotation
+            || !annotation.TryGetValue<string>(out var text))
+        {
+            return null;
+        }
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject config)
+            {
+                return null;
+            }
+            var fields = FieldSets.FromApplied(config, schema);
+            fields.ExceptWith(FieldSets.Compare(config, live, schema).Modified);
+            return fields;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ApiException)
+        {
+            // A corrupt annotation grants nothing; ordinary conflict rules apply.
+            return null;
+        }
+    }
+
+    private static FieldSet Unforgiven(FieldSet conflicting, FieldSet? upgradable)
+    {
+        if (upgradable is null)
+        {
+            return conflicting;
+        }
+        var remaining = conflicting.Clone();
+        remaining.ExceptWith(upgradable);
+        return remaining;
+    }
+
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
     private static void MergeObject(JsonObject target, JsonObject config, List<string> schemaPath, IMergeSchema schema)
     {

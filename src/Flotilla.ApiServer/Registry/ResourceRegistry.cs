@@ -17,6 +17,7 @@ internal sealed record ApiGroupInfo(string Name, IReadOnlyList<string> Versions)
 internal sealed partial class ResourceRegistry
 {
     private readonly object _writeLock = new();
+    private readonly Dictionary<string, CancellationTokenSource> _served = new(StringComparer.Ordinal);
     private volatile Snapshot _snapshot;
 
     public ResourceRegistry()
@@ -55,12 +56,17 @@ internal sealed partial class ResourceRegistry
         {
             var custom = _snapshot.Custom.SetItem(crdName, versions);
             _snapshot = Snapshot.Build(BuiltinResources.All, custom, _snapshot.Revision + 1);
+            if (!_served.ContainsKey(crdName))
+            {
+                _served[crdName] = new CancellationTokenSource();
+            }
         }
         Changed?.Invoke();
     }
 
     public void RemoveCustom(string crdName)
     {
+        CancellationTokenSource? served;
         lock (_writeLock)
         {
             if (!_snapshot.Custom.ContainsKey(crdName))
@@ -68,8 +74,27 @@ internal sealed partial class ResourceRegistry
                 return;
             }
             _snapshot = Snapshot.Build(BuiltinResources.All, _snapshot.Custom.Remove(crdName), _snapshot.Revision + 1);
+            _served.Remove(crdName, out served);
         }
+        // Open watches on the removed resources end, as upstream closes them.
+        served?.Cancel();
+        served?.Dispose();
         Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Cancelled when <paramref name="resource"/> stops being served (its CRD was deleted); never for built-ins.
+    /// </summary>
+    public CancellationToken ServedToken(ResourceDefinition resource)
+    {
+        if (!resource.IsCustom)
+        {
+            return CancellationToken.None;
+        }
+        lock (_writeLock)
+        {
+            return _served.TryGetValue($"{resource.Plural}.{resource.Group}", out var source) ? source.Token : new CancellationToken(canceled: true);
+        }
     }
 
     /// <summary>Orders versions as Kubernetes does: GA before beta before alpha, higher numbers first, then others by name.</summary>

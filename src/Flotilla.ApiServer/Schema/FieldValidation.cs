@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Flotilla.Api.Meta;
 using Flotilla.ApiServer.Validation;
 
@@ -74,8 +76,25 @@ internal static class FieldValidation
 
     /// <summary>
     /// The value of one <c>Warning</c> response header, e.g. <c>299 - "unknown field \"spec.foo\""</c>
-    /// (code 299, agent "-", the text quoted with backslash escapes per RFC 7234).
+    /// (code 299, agent "-", the text quoted with backslash escapes per RFC 7234). Header values must be ASCII
+    /// (Kestrel refuses to send anything else), and a field name from a request body may hold any character: those
+    /// outside printable ASCII are escaped as Go's <c>strconv.QuoteToASCII</c> writes them (<c>\x00</c>, <c>\u0680</c>).
     /// </summary>
-    public static string WarningHeaderValue(string text) =>
-        "299 - \"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    public static string WarningHeaderValue(string text)
+    {
+        var quoted = new StringBuilder("299 - \"", text.Length + 9);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            _ = rune.Value switch
+            {
+                '"' => quoted.Append("\\\""),
+                '\\' => quoted.Append("\\\\"),
+                < 0x20 or 0x7f => quoted.Append(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}"),
+                < 0x7f => quoted.Append((char)rune.Value),
+                <= 0xffff => quoted.Append(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}"),
+                _ => quoted.Append(CultureInfo.InvariantCulture, $"\\U{rune.Value:x8}"),
+            };
+        }
+        return quoted.Append('"').ToString();
+    }
 }

@@ -45,7 +45,7 @@ internal static class StrictJson
                 case JsonTokenType.PropertyName:
                 {
                     var frame = stack.Peek();
-                    var key = reader.GetString()!;
+                    var key = ReadString(ref reader);
                     if (!frame.Seen!.Add(key))
                     {
                         duplicates.Add(frame.Path.Child(key).ToString());
@@ -74,7 +74,7 @@ internal static class StrictJson
                     stack.Pop();
                     break;
                 case JsonTokenType.String:
-                    Attach(stack, build ? JsonValue.Create(reader.GetString()) : null, ref root);
+                    Attach(stack, build ? JsonValue.Create(ReadString(ref reader)) : null, ref root);
                     break;
                 case JsonTokenType.Number:
                     Attach(stack, build ? Number(ref reader) : null, ref root);
@@ -89,6 +89,22 @@ internal static class StrictJson
             }
         }
         return new StrictJsonResult(root, duplicates);
+    }
+
+    /// <summary>
+    /// The reader validates a string only when decoding it, and then throws InvalidOperationException (an escaped
+    /// unpaired surrogate such as <c>\ud800</c>, or invalid UTF-8): malformed input like any other.
+    /// </summary>
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new JsonException($"the string at byte {reader.TokenStartIndex} cannot be decoded: {e.Message}", e);
+        }
     }
 
     private static JsonValue Number(ref Utf8JsonReader reader)

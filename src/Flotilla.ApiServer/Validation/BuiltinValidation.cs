@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flotilla.Api.Meta;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Schema;
 
 namespace Flotilla.ApiServer.Validation;
@@ -67,7 +68,7 @@ internal static class BuiltinValidation
         }
         else
         {
-            var labels = spec["template"]?["metadata"]?["labels"] as JsonObject;
+            var labels = spec.At("template", "metadata", "labels") as JsonObject;
             if (!parsed!.Matches(labels))
             {
                 causes.Add(FieldErrors.InvalidRendered("spec.template.metadata.labels", GoFormat.StringMap(StringPairs(labels)), SelectorMismatch));
@@ -97,7 +98,7 @@ internal static class BuiltinValidation
         {
             NonNegative(spec, field, path + "." + field, causes);
         }
-        var podSpec = spec["template"]?["spec"] as JsonObject ?? [];
+        var podSpec = spec.At("template", "spec") as JsonObject ?? [];
         PodSpec(podSpec, path + ".template.spec", JobRestartPolicies, causes);
     }
 
@@ -110,7 +111,7 @@ internal static class BuiltinValidation
         }
         NonNegative(spec, "successfulJobsHistoryLimit", "spec.successfulJobsHistoryLimit", causes);
         NonNegative(spec, "failedJobsHistoryLimit", "spec.failedJobsHistoryLimit", causes);
-        JobSpec(spec["jobTemplate"]?["spec"] as JsonObject ?? [], "spec.jobTemplate.spec", causes);
+        JobSpec(spec.At("jobTemplate", "spec") as JsonObject ?? [], "spec.jobTemplate.spec", causes);
     }
 
     /// <summary>Containers (required, each with a unique DNS-label name and an image), their ports, and the restart policy.</summary>
@@ -271,7 +272,7 @@ internal static class BuiltinValidation
         {
             foreach (var key in (string[])["tls.crt", "tls.key"])
             {
-                if (secret["data"]?[key] is null && secret["stringData"]?[key] is null)
+                if (secret.At("data", key) is null && secret.At("stringData", key) is null)
                 {
                     causes.Add(FieldErrors.Required($"data[{key}]"));
                 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Schema;
 
 namespace Flotilla.ApiServer.Validation;
@@ -37,7 +38,7 @@ internal static class CrdDefaults
         {
             spec["conversion"] = new JsonObject { ["strategy"] = "None" };
         }
-        else if (conversion["webhook"]?["clientConfig"]?["service"] is JsonObject service && service["port"] is null)
+        else if (conversion.At("webhook", "clientConfig", "service") is JsonObject service && service["port"] is null)
         {
             service["port"] = 443;
         }

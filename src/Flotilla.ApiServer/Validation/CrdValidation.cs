@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flotilla.Api.Meta;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Schema;
 
 namespace Flotilla.ApiServer.Validation;
@@ -47,7 +48,7 @@ internal static class CrdValidation
         var group = JsonKinds.Text(spec["group"]);
 
         causes.AddRange(ObjectMetaValidation.Validate(crd["metadata"] as JsonObject, NameKind.Dns1123Subdomain, namespaced: false));
-        var name = JsonKinds.Text(crd["metadata"]?["name"]);
+        var name = JsonKinds.Text(crd.At("metadata", "name"));
         if (name.Length > 0 && name != plural + "." + group)
         {
             causes.Add(FieldErrors.Invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
@@ -71,14 +72,14 @@ internal static class CrdValidation
     public static List<StatusCause> ValidateUpdate(JsonObject crd, JsonObject old)
     {
         var causes = Validate(crd);
-        Immutable("spec.group", crd["spec"]?["group"], old["spec"]?["group"], causes);
-        Immutable("spec.names.plural", crd["spec"]?["names"]?["plural"], old["spec"]?["names"]?["plural"], causes);
-        var established = (old["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
+        Immutable("spec.group", crd.At("spec", "group"), old.At("spec", "group"), causes);
+        Immutable("spec.names.plural", crd.At("spec", "names", "plural"), old.At("spec", "names", "plural"), causes);
+        var established = (old.At("status", "conditions") as JsonArray)?.OfType<JsonObject>()
             .Any(c => JsonKinds.Text(c["type"]) == "Established" && JsonKinds.Text(c["status"]) == "True") == true;
         if (established)
         {
-            Immutable("spec.scope", crd["spec"]?["scope"], old["spec"]?["scope"], causes);
-            Immutable("spec.names.kind", crd["spec"]?["names"]?["kind"], old["spec"]?["names"]?["kind"], causes);
+            Immutable("spec.scope", crd.At("spec", "scope"), old.At("spec", "scope"), causes);
+            Immutable("spec.names.kind", crd.At("spec", "names", "kind"), old.At("spec", "names", "kind"), causes);
         }
         return causes;
     }
@@ -143,7 +144,7 @@ internal static class CrdValidation
             }
 
             // v1 requires a schema for every version, served or not.
-            if (version["schema"]?["openAPIV3Schema"] is JsonObject schema)
+            if (version.At("schema", "openAPIV3Schema") is JsonObject schema)
             {
                 var schemaPath = path + ".schema.openAPIV3Schema";
                 if (JsonKinds.IsTrue(schema["nullable"]))
@@ -157,7 +158,7 @@ internal static class CrdValidation
                 causes.Add(FieldErrors.Required(path + ".schema.openAPIV3Schema", "schemas are required"));
             }
 
-            if (version["subresources"]?["scale"] is JsonObject scale)
+            if (version.At("subresources", "scale") is JsonObject scale)
             {
                 ValidateScale(scale, path + ".subresources", causes);
             }
@@ -170,7 +171,7 @@ internal static class CrdValidation
             }
         }
 
-        var versionNames = new JsonArray([.. versions.Select(v => (JsonNode?)JsonKinds.Text(v?["name"]))]);
+        var versionNames = new JsonArray([.. versions.Select(v => (JsonNode?)JsonKinds.Text((v as JsonObject)?["name"]))]);
         if (!unique)
         {
             causes.Add(FieldErrors.Invalid("spec.versions", versionNames, "must contain unique version names"));

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Schema;
 
 namespace Flotilla.ApiServer.Validation;
@@ -14,13 +13,6 @@ namespace Flotilla.ApiServer.Validation;
 /// </summary>
 internal static class GoFormat
 {
-    private static readonly JsonSerializerOptions CompactJson = new()
-    {
-        // Messages are plain text, not HTML: keep quotes and angle brackets readable.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        WriteIndented = false,
-    };
-
     /// <summary>A JSON value as Go's <c>%v</c>/<c>%q</c> would print the decoded value.</summary>
     public static string Value(JsonNode? value)
     {
@@ -44,7 +36,7 @@ internal static class GoFormat
     }
 
     /// <summary>Compact JSON with readable (unescaped) quotes.</summary>
-    public static string Json(JsonNode? value) => value is null ? "null" : value.ToJsonString(CompactJson);
+    public static string Json(JsonNode? value) => value is null ? "null" : value.ToJsonString(Obj.Wire);
 
     /// <summary>Go's <c>strconv.Quote</c>: double quotes, backslash escapes for quotes and control characters.</summary>
     public static string Quote(string s)

@@ -96,11 +96,23 @@ public sealed class KubectlApplyTests
         Assert.Null(updated["metadata"]!["labels"]!["owner"]);
         Assert.Equal("front", (string?)updated["metadata"]!["labels"]!["tier"]);
 
-        // Built-in kinds too, including moving an object from client-side to server-side apply.
+        // Built-in kinds too. Moving from client-side to server-side apply takes over the fields of the last
+        // applied configuration without a conflict, as upstream.
         await kubectl.ApplyAsync(Manifests.App());
-        Assert.Contains("serverside-applied", await kubectl.ApplyAsync(Manifests.App(replicas: 4), "--server-side", "--force-conflicts"));
-        var deployment = JsonNode.Parse(await kubectl.SucceedAsync("get", "deployment", "web", "-n", "demo", "-o", "json"))!;
+        Assert.Contains("serverside-applied", await kubectl.ApplyAsync(Manifests.App(replicas: 4), "--server-side"));
+        var deployment = JsonNode.Parse(await kubectl.SucceedAsync("get", "deployment", "web", "-n", "demo", "-o", "json", "--show-managed-fields"))!;
         Assert.Equal(4, (int)deployment["spec"]!["replicas"]!);
+        Assert.DoesNotContain(deployment["metadata"]!["managedFields"]!.AsArray(), e => (string?)e!["manager"] == "kubectl-client-side-apply");
+
+        // A field another manager changed since is a conflict, until the applier forces it.
+        await kubectl.SucceedAsync("patch", "deployment", "web", "-n", "demo", "--type", "merge", "-p", """{"spec":{"replicas":7}}""");
+        var conflict = await kubectl.RunAsync(["apply", "--server-side", "-f", "-"], Manifests.App(replicas: 5));
+        Assert.NotEqual(0, conflict.ExitCode);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl-patch\"", conflict.StandardError);
+        Assert.Contains(".spec.replicas", conflict.StandardError);
+        await kubectl.ApplyAsync(Manifests.App(replicas: 5), "--server-side", "--force-conflicts");
+        deployment = JsonNode.Parse(await kubectl.SucceedAsync("get", "deployment", "web", "-n", "demo", "-o", "json"))!;
+        Assert.Equal(5, (int)deployment["spec"]!["replicas"]!);
     }
 
     [Fact]

@@ -51,6 +51,10 @@ public sealed class KubectlMutationTests
         Assert.Equal(Convert.ToBase64String("admin"u8.ToArray()), (string?)secret["data"]!["user"]);
         Assert.Equal("Opaque", (string?)secret["type"]);
         Assert.Contains("robot", await kubectl.SucceedAsync("get", "sa"));
+
+        Assert.Contains("pod/solo created", await kubectl.SucceedAsync("run", "solo", "--image=nginx"));
+        Assert.Matches(@"solo\s+0/1\s+Pending\s+0", await kubectl.SucceedAsync("get", "pods"));
+        Assert.Equal("BestEffort", (await kubectl.SucceedAsync("get", "pod", "solo", "-o", "jsonpath={.status.qosClass}")).Trim());
     }
 
     [Fact]

@@ -1,0 +1,18 @@
+namespace Flotilla.Client;
+
+/// <summary>The kinds of watch events a stream yields. ERROR events are thrown as <c>ApiException</c> instead.</summary>
+public enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+
+    /// <summary>No change; <see cref="WatchEvent{T}.ResourceVersion"/> is a newer point to resume from.</summary>
+    Bookmark,
+}
+
+/// <summary>One event of a watch stream.</summary>
+/// <param name="Type">What happened.</param>
+/// <param name="Object">The object after the change (for DELETED, its last state; for BOOKMARK, an object carrying only its resourceVersion).</param>
+/// <param name="ResourceVersion">The object's <c>metadata.resourceVersion</c>: resume a watch from the last one seen.</param>
+public sealed record WatchEvent<T>(WatchEventType Type, T Object, string ResourceVersion);
