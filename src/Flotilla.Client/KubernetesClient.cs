@@ -16,6 +16,8 @@ public sealed class KubernetesClient
 {
     private readonly KubernetesHttp _http;
 
+    /// <summary>A client of the server <paramref name="connection"/> describes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
     public KubernetesClient(ClusterConnection connection, KubernetesClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -30,6 +32,7 @@ public sealed class KubernetesClient
     public static KubernetesClient FromKubeConfigFile(string path, string? context = null, KubernetesClientOptions? options = null) =>
         new(ClusterConnection.FromKubeConfig(KubeConfig.LoadFile(path), context), options);
 
+    /// <summary>The server, TLS settings and credentials this client uses.</summary>
     public ClusterConnection Connection { get; }
 
     /// <summary>The connection's default namespace (the context's, or the pod's).</summary>
@@ -56,7 +59,7 @@ public sealed class KubernetesClient
     /// <summary>The server's <c>/version</c> document (<c>major</c>, <c>minor</c>, <c>gitVersion</c>, …).</summary>
     public async Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default)
     {
-        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Get, "/version"), cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(ApiRequest.Get("/version"), cancellationToken).ConfigureAwait(false);
         return Obj.Parse(response.Body);
     }
 }

@@ -30,6 +30,7 @@ public sealed class KubernetesClientOptions
     /// <summary>The clock for rate limiting, backoff, timeouts and token-file refresh.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Where configuration warnings, server <c>Warning</c> headers and retries are logged.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>Overrides the User-Agent, by default <c>flotilla/&lt;version&gt; (&lt;os&gt;/&lt;arch&gt;)</c>.</summary>

@@ -25,6 +25,7 @@ public sealed class Patch
         Body = body;
     }
 
+    /// <summary>The format, which decides the request's Content-Type.</summary>
     public PatchType Type { get; }
 
     /// <summary>The UTF-8 JSON body.</summary>

@@ -48,7 +48,7 @@ public sealed class ResourceClient<T>
     /// <summary>GET one object.</summary>
     public async Task<T> GetAsync(string name, CancellationToken cancellationToken = default)
     {
-        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Get, ItemPath(RequireNamespace(null), name)), cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(ApiRequest.Get(ItemPath(RequireNamespace(null), name)), cancellationToken).ConfigureAwait(false);
         return Decode(response.Body);
     }
 
@@ -65,7 +65,7 @@ public sealed class ResourceClient<T>
                 .Add("resourceVersion", options.ResourceVersion)
                 .Add("resourceVersionMatch", options.ResourceVersionMatch);
         }
-        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Get, CollectionPath(Namespace) + query), cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(ApiRequest.Get(CollectionPath(Namespace) + query), cancellationToken).ConfigureAwait(false);
         return ListDecoder.Decode(response.Body, _typeInfo);
     }
 
@@ -111,7 +111,7 @@ public sealed class ResourceClient<T>
         var body = Encode(obj);
         var header = ObjectScanner.Header(body);
         var path = CollectionPath(RequireNamespace(header.Namespace)) + WriteQuery(options);
-        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Post, path, body, "application/json", Idempotent: false), cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Post, path, Idempotent: false, body, "application/json"), cancellationToken).ConfigureAwait(false);
         return Decode(response.Body);
     }
 
@@ -152,7 +152,7 @@ public sealed class ResourceClient<T>
     public async Task<DeleteResult<T>> DeleteAsync(string name, DeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         var guarded = options is { PreconditionUid: { Length: > 0 } } or { PreconditionResourceVersion: { Length: > 0 } };
-        var request = new ApiRequest(HttpMethod.Delete, ItemPath(RequireNamespace(null), name), DeleteBody(options), "application/json", Idempotent: guarded);
+        var request = new ApiRequest(HttpMethod.Delete, ItemPath(RequireNamespace(null), name), Idempotent: guarded, DeleteBody(options), "application/json");
         var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return ObjectScanner.Header(response.Body).IsStatus
             ? new DeleteResult<T>(null, Obj.Parse(response.Body))
@@ -163,7 +163,7 @@ public sealed class ResourceClient<T>
     public async Task DeleteCollectionAsync(ListOptions? selection = null, DeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         var query = new Query().Add("labelSelector", selection?.LabelSelector).Add("fieldSelector", selection?.FieldSelector);
-        var request = new ApiRequest(HttpMethod.Delete, CollectionPath(Namespace) + query, DeleteBody(options), "application/json", Idempotent: false);
+        var request = new ApiRequest(HttpMethod.Delete, CollectionPath(Namespace) + query, Idempotent: false, DeleteBody(options), "application/json");
         await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -183,7 +183,7 @@ public sealed class ResourceClient<T>
             .Add("fieldSelector", options.FieldSelector)
             .Add("resourceVersion", options.ResourceVersion)
             .Add("timeoutSeconds", options.TimeoutSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var response = await _http.OpenStreamAsync(new ApiRequest(HttpMethod.Get, CollectionPath(Namespace) + query), cancellationToken).ConfigureAwait(false);
+        using var response = await _http.OpenStreamAsync(ApiRequest.Get(CollectionPath(Namespace) + query), cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
@@ -199,7 +199,8 @@ public sealed class ResourceClient<T>
         var body = Encode(obj);
         var header = ObjectScanner.Header(body);
         var path = ItemPath(RequireNamespace(header.Namespace), RequireName(header.Name), subresource) + WriteQuery(options);
-        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Put, path, body, "application/json"), cancellationToken).ConfigureAwait(false);
+        // A replayed PUT leaves the same state (or, carrying a resourceVersion, fails with 409): safe to retry.
+        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Put, path, Idempotent: true, body, "application/json"), cancellationToken).ConfigureAwait(false);
         return Decode(response.Body);
     }
 
@@ -210,7 +211,7 @@ public sealed class ResourceClient<T>
             ? ObjectScanner.JsonPatchGuardsResourceVersion(patch.Body.Span)
             : ObjectScanner.Header(patch.Body.Span).ResourceVersion is { Length: > 0 };
         var path = ItemPath(RequireNamespace(null), name, subresource) + WriteQuery(options);
-        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Patch, path, patch.Body, patch.ContentType, guarded), cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Patch, path, Idempotent: guarded, patch.Body, patch.ContentType), cancellationToken).ConfigureAwait(false);
         return Decode(response.Body);
     }
 
@@ -229,7 +230,7 @@ public sealed class ResourceClient<T>
             .Add("force", options.Force ? "true" : null);
         var path = ItemPath(RequireNamespace(header.Namespace), RequireName(header.Name), subresource) + query;
         // Apply states intent, so applying the same object twice is the same as once: safe to retry.
-        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Patch, path, body, ApplyContentType, Idempotent: true), cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(new ApiRequest(HttpMethod.Patch, path, Idempotent: true, body, ApplyContentType), cancellationToken).ConfigureAwait(false);
         return Decode(response.Body);
     }
 

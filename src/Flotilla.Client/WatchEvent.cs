@@ -3,8 +3,13 @@ namespace Flotilla.Client;
 /// <summary>The kinds of watch events a stream yields. ERROR events are thrown as <c>ApiException</c> instead.</summary>
 public enum WatchEventType
 {
+    /// <summary>The object was created, or exists at the start of a watch without a resourceVersion.</summary>
     Added,
+
+    /// <summary>The object changed.</summary>
     Modified,
+
+    /// <summary>The object is gone (or left the watch's selector); the event carries its last state.</summary>
     Deleted,
 
     /// <summary>No change; <see cref="WatchEvent{T}.ResourceVersion"/> is a newer point to resume from.</summary>

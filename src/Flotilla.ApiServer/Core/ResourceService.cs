@@ -90,7 +90,8 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
         var result = await store.CreateAsync(key, rev => Render(obj, rev), cancellationToken).ConfigureAwait(false);
         return result.Status switch
         {
-            WriteStatus.Ok => Committed(resource, new WriteOutcome(Decode(resource, result.Value!), Created: true)),
+            // The rendered object is exactly what was stored (Render stamped its resourceVersion): no re-parse.
+            WriteStatus.Ok => Committed(resource, new WriteOutcome(obj, Created: true)),
             WriteStatus.AlreadyExists => throw ApiException.AlreadyExists(resource.Plural, resource.Group, name),
             _ => throw new InvalidOperationException($"unexpected store status {result.Status} on create"),
         };
@@ -308,7 +309,8 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
     {
         var namespaces = registry.Find("", "v1", "namespaces")!;
         var stored = store.Get(ObjectKeys.Key(namespaces, null, ns)) ?? throw ApiException.NotFound("namespaces", "", ns);
-        if (Obj.Parse(stored.Value).IsDeleting())
+        // Most namespaces never terminate: only parse the object when its bytes mention a deletionTimestamp at all.
+        if (stored.Value.AsSpan().IndexOf("\"deletionTimestamp\""u8) >= 0 && Obj.Parse(stored.Value).IsDeleting())
         {
             throw ApiException.Forbidden($"unable to create new content in namespace {ns} because it is being terminated",
                 new StatusDetails(ns, "", "namespaces", [new StatusCause("NamespaceTerminating", $"namespace {ns} is being terminated", "metadata.namespace")]));

@@ -58,8 +58,10 @@ public sealed record KubeUser
 /// <summary>A <c>contexts[].context</c> entry: which cluster, as which user, in which namespace.</summary>
 public sealed record KubeContext
 {
+    /// <summary>The name of an entry of <c>clusters</c>.</summary>
     public string? Cluster { get; init; }
 
+    /// <summary>The name of an entry of <c>users</c>; none means anonymous.</summary>
     public string? User { get; init; }
 
     /// <summary>The default namespace; unset means <c>default</c>.</summary>
@@ -82,10 +84,13 @@ public sealed class KubeConfig
         CurrentContext = currentContext;
     }
 
+    /// <summary><c>clusters</c> by name.</summary>
     public IReadOnlyDictionary<string, KubeCluster> Clusters { get; }
 
+    /// <summary><c>users</c> by name.</summary>
     public IReadOnlyDictionary<string, KubeUser> Users { get; }
 
+    /// <summary><c>contexts</c> by name.</summary>
     public IReadOnlyDictionary<string, KubeContext> Contexts { get; }
 
     /// <summary><c>current-context</c>; null when no file sets it.</summary>
@@ -183,11 +188,13 @@ public sealed class KubeConfig
 /// <summary>A kubeconfig or in-cluster configuration that cannot be used; the message names the file, entry and field.</summary>
 public sealed class KubeConfigException : Exception
 {
+    /// <summary>A configuration error; say which file, entry and field, and what to do.</summary>
     public KubeConfigException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A configuration error caused by <paramref name="inner"/> (an I/O or crypto failure).</summary>
     public KubeConfigException(string message, Exception inner)
         : base(message, inner)
     {

@@ -8,6 +8,7 @@ namespace Flotilla.Client.Discovery;
 /// <summary>Discovery knows no resource for a kind (or no kind for a resource): the CRD is missing or the version is not served.</summary>
 public sealed class NoResourceMatchException : Exception
 {
+    /// <summary>A lookup that discovery cannot answer; the message names the kind or resource.</summary>
     public NoResourceMatchException(string message)
         : base(message)
     {
@@ -115,8 +116,8 @@ public sealed class RestMapper
 
     private async Task<List<ResourceMapping>> LoadAsync(CancellationToken cancellationToken)
     {
-        var core = _http.SendAsync(new ApiRequest(HttpMethod.Get, "/api", Accept: AggregatedAccept), cancellationToken);
-        var groups = _http.SendAsync(new ApiRequest(HttpMethod.Get, "/apis", Accept: AggregatedAccept), cancellationToken);
+        var core = _http.SendAsync(ApiRequest.Get("/api", AggregatedAccept), cancellationToken);
+        var groups = _http.SendAsync(ApiRequest.Get("/apis", AggregatedAccept), cancellationToken);
         var mappings = new List<ResourceMapping>();
         var groupVersions = new List<string>();
         foreach (var response in await Task.WhenAll(core, groups).ConfigureAwait(false))
@@ -154,7 +155,7 @@ public sealed class RestMapper
         var path = groupVersion.Contains('/', StringComparison.Ordinal) ? $"/apis/{groupVersion}" : $"/api/{groupVersion}";
         try
         {
-            var response = await _http.SendAsync(new ApiRequest(HttpMethod.Get, path), cancellationToken).ConfigureAwait(false);
+            var response = await _http.SendAsync(ApiRequest.Get(path), cancellationToken).ConfigureAwait(false);
             return Obj.Parse(response.Body);
         }
         catch (Exception e) when (e is Api.Meta.ApiException or HttpRequestException or System.Text.Json.JsonException)

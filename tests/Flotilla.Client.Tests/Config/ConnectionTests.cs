@@ -140,14 +140,18 @@ public sealed class ConnectionTests : IAsyncLifetime, IDisposable
         Assert.Equal(["Bearer first-token", "Bearer first-token", "Bearer rotated-token"], _server.Requests.Select(r => r.Headers["Authorization"]));
     }
 
-    public static TheoryData<bool, bool> ClientCertificateForms => new() { { true, true }, { true, false }, { false, true }, { false, false } };
-
     [Theory]
-    [MemberData(nameof(ClientCertificateForms))]
-    public async Task Connect_ClientCertificate_PresentedToServer(bool asFiles, bool rsa)
+    [InlineData(true, true, false)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, false)]
+    [InlineData(false, false, true)]
+    [InlineData(true, true, true)]
+    public async Task Connect_ClientCertificate_PresentedToServer(bool asFiles, bool rsa, bool pkcs8)
     {
         await using var mtls = await StubServer.StartAsync((context, _) => StubServer.JsonAsync(context, 200, "{}"), _pki.IssueServer(), requireClientCertificate: true);
-        var (certPem, keyPem) = _pki.IssueClient($"agent-{(rsa ? "rsa" : "ec")}", rsa);
+        var (certPem, keyPem) = _pki.IssueClient($"agent-{(rsa ? "rsa" : "ec")}", rsa, pkcs8);
+        Assert.StartsWith(pkcs8 ? "-----BEGIN PRIVATE KEY-----" : rsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----", keyPem);
         string user;
         if (asFiles)
         {

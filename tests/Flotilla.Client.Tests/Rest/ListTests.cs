@@ -75,11 +75,12 @@ public sealed class ListTests(ApiServerFixture fixture) : IClassFixture<ApiServe
             2 => StubServer.JsonAsync(context, 410, StubServer.Status(410, "Expired", "The provided continue parameter is too old to display a consistent list result.")),
             _ => StubServer.JsonAsync(context, 200, $$"""{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"20"},"items":[{{Item.Replace("NAME", "a", StringComparison.Ordinal)}},{{Item.Replace("NAME", "b", StringComparison.Ordinal)}}]}"""),
         });
-        var client = new KubernetesClient(new Config.ClusterConnection { Server = stub.Url });
+        var client = new KubernetesClient(new Flotilla.Client.Config.ClusterConnection { Server = stub.Url });
 
         var all = await client.Resource(Resources.ConfigMaps).InNamespace("ns").ListAllAsync(new ListOptions { LabelSelector = "x=y" }, pageSize: 1);
 
-        Assert.Equal((new[] { "a", "b" }, "20"), (all.Items.Select(i => i.Name()).ToArray(), all.ResourceVersion));
+        Assert.Equal(["a", "b"], all.Items.Select(i => i.Name()));
+        Assert.Equal("20", all.ResourceVersion);
         Assert.Equal(
             ["/api/v1/namespaces/ns/configmaps?labelSelector=x%3Dy&limit=1", "/api/v1/namespaces/ns/configmaps?labelSelector=x%3Dy&limit=1&continue=tok", "/api/v1/namespaces/ns/configmaps?labelSelector=x%3Dy"],
             stub.Requests.Select(r => r.PathAndQuery));

@@ -26,7 +26,7 @@ internal sealed class TestPki
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2));
         return new TestPki(ca, key);
     }
 
@@ -45,8 +45,11 @@ internal sealed class TestPki
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
-    /// <summary>A client certificate with its key as PEM: RSA keys as PKCS#1 (AKS style), EC keys as SEC1 (kind, k3s).</summary>
-    public (string CertificatePem, string KeyPem) IssueClient(string commonName, bool rsa)
+    /// <summary>
+    /// A client certificate with its key as PEM: RSA keys as PKCS#1 (AKS style), EC keys as SEC1 (kind, k3s), or
+    /// either as PKCS#8 when <paramref name="pkcs8"/>.
+    /// </summary>
+    public (string CertificatePem, string KeyPem) IssueClient(string commonName, bool rsa, bool pkcs8 = false)
     {
         using AsymmetricAlgorithm key = rsa ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = rsa
@@ -55,7 +58,7 @@ internal sealed class TestPki
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
         // The CA's key is EC; an RSA subject key needs the issuer's signature generator spelled out.
         using var signed = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), Serial());
-        var keyPem = rsa ? ((RSA)key).ExportRSAPrivateKeyPem() : ((ECDsa)key).ExportECPrivateKeyPem();
+        var keyPem = pkcs8 ? key.ExportPkcs8PrivateKeyPem() : rsa ? ((RSA)key).ExportRSAPrivateKeyPem() : ((ECDsa)key).ExportECPrivateKeyPem();
         return (signed.ExportCertificatePem(), keyPem);
     }
 
