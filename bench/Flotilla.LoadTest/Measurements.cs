@@ -47,17 +47,23 @@ internal static class ClosedLoop
     /// were issued. <paramref name="send"/> gets the client index and a sequence number unique across clients, and
     /// returns whether the request succeeded.
     /// </summary>
-    public static async Task<LoadResult> RunAsync(
+    public static Task<LoadResult> RunAsync(
         ServerProcess server, HttpClient[] clients, Func<HttpClient, int, long, Task<bool>> send,
+        TimeSpan duration, long maxRequests, CancellationToken cancellationToken) =>
+        RunAsync(server, clients.Length, (index, sequence) => send(clients[index], index, sequence), duration, maxRequests, cancellationToken);
+
+    /// <summary>As above, for <paramref name="callers"/> loops that share whatever client <paramref name="send"/> uses.</summary>
+    public static async Task<LoadResult> RunAsync(
+        ServerProcess server, int callers, Func<int, long, Task<bool>> send,
         TimeSpan duration, long maxRequests, CancellationToken cancellationToken)
     {
         var issued = -1L;
         var errors = 0L;
-        var latencies = new List<double>[clients.Length];
+        var latencies = new List<double>[callers];
         var cpuBefore = server.CpuTime();
         var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(index => Task.Run(async () =>
         {
             var mine = latencies[index] = new List<double>(4096);
             long sequence;
@@ -68,7 +74,7 @@ internal static class ClosedLoop
                 bool ok;
                 try
                 {
-                    ok = await send(client, index, sequence).ConfigureAwait(false);
+                    ok = await send(index, sequence).ConfigureAwait(false);
                 }
                 catch (HttpRequestException error)
                 {

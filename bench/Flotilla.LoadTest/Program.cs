@@ -13,7 +13,7 @@ internal static class Program
 {
     private static Task<int> Main(string[] args)
     {
-        var scenario = new Argument<string>("scenario") { Description = "creates, gets, list, watch-fanout, memory, or all" };
+        var scenario = new Argument<string>("scenario") { Description = "creates, gets, list, watch-fanout, memory, informer-lag, client-gets, or all" };
         scenario.AcceptOnlyFromAmong([.. Scenarios.Names, "all"]);
         var serverDll = new Option<string>("--server-dll")
         {
@@ -39,11 +39,12 @@ internal static class Program
         var watchWrites = new Option<int>("--watch-writes") { Description = "Writes delivered to the watchers, one at a time", DefaultValueFactory = _ => 20 };
         var memoryObjects = new Option<int>("--memory-objects") { Description = "Objects stored before reading peak RSS", DefaultValueFactory = _ => 100_000 };
         var memoryLimit = new Option<int>("--memory-time-limit") { Description = "Most seconds spent creating objects for memory", DefaultValueFactory = _ => 60 };
+        var informerRate = new Option<int>("--informer-rate") { Description = "Writes per second offered for informer-lag", DefaultValueFactory = _ => 2_000 };
 
         var root = new RootCommand("Flotilla load test: runs flotilla apiserver as a separate process and measures it over HTTPS.")
         {
             scenario, serverDll, storage, http, clients, duration, warmup, getObjects, listObjects, listRepetitions,
-            watchers, watchWrites, memoryObjects, memoryLimit,
+            watchers, watchWrites, memoryObjects, memoryLimit, informerRate,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,7 +61,8 @@ internal static class Program
                 parse.GetValue(watchers),
                 parse.GetValue(watchWrites),
                 parse.GetValue(memoryObjects),
-                TimeSpan.FromSeconds(parse.GetValue(memoryLimit)));
+                TimeSpan.FromSeconds(parse.GetValue(memoryLimit)),
+                parse.GetValue(informerRate));
             var chosen = parse.GetValue(scenario)!;
             var names = chosen == "all" ? Scenarios.Names : [chosen];
 

@@ -19,7 +19,8 @@ internal sealed record LoadTestOptions(
     int Watchers,
     int WatchWrites,
     int MemoryObjects,
-    TimeSpan MemoryTimeLimit);
+    TimeSpan MemoryTimeLimit,
+    int InformerRate);
 
 /// <summary>One reported figure and its target.</summary>
 internal sealed record Figure(string Scenario, string Name, string Value, string Target, bool Met)
@@ -32,7 +33,7 @@ internal sealed record Figure(string Scenario, string Name, string Value, string
 /// <summary>The scenarios. Each starts its own server on a fresh data directory, so none sees another's objects.</summary>
 internal static class Scenarios
 {
-    public static readonly string[] Names = ["creates", "gets", "list", "watch-fanout", "memory"];
+    public static readonly string[] Names = ["creates", "gets", "list", "watch-fanout", "memory", "informer-lag", "client-gets"];
 
     public static Task<List<Figure>> RunAsync(string name, LoadTestOptions options, CancellationToken cancellationToken) => name switch
     {
@@ -41,6 +42,8 @@ internal static class Scenarios
         "list" => ListAsync(options, cancellationToken),
         "watch-fanout" => WatchFanoutAsync(options, cancellationToken),
         "memory" => MemoryAsync(options, cancellationToken),
+        "informer-lag" => ClientScenarios.InformerLagAsync(options, cancellationToken),
+        "client-gets" => ClientScenarios.ClientGetsAsync(options, cancellationToken),
         _ => throw new ArgumentException($"unknown scenario '{name}'; use one of {string.Join(", ", Names)} or all", nameof(name)),
     };
 
@@ -359,7 +362,7 @@ internal static class Scenarios
         }
     }
 
-    private static async Task<ServerProcess> StartAsync(LoadTestOptions options, CancellationToken cancellationToken)
+    internal static async Task<ServerProcess> StartAsync(LoadTestOptions options, CancellationToken cancellationToken)
     {
         var server = await ServerProcess.StartAsync(options.ServerDll, options.Storage, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"  server pid {server.Pid} at {server.Url} ({options.Storage})");
@@ -376,13 +379,13 @@ internal static class Scenarios
         return false;
     }
 
-    private static double Milliseconds(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+    internal static double Milliseconds(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
 
-    private static string Ms(double value) => string.Create(CultureInfo.InvariantCulture, $"{value:F1} ms");
+    internal static string Ms(double value) => string.Create(CultureInfo.InvariantCulture, $"{value:F1} ms");
 
     private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:N0} MiB");
 
-    private static void Dispose(HttpClient[] clients)
+    internal static void Dispose(HttpClient[] clients)
     {
         foreach (var client in clients)
         {

@@ -34,6 +34,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>DIR/kubeconfig, which a client (Flotilla's own, or kubectl) connects with.</summary>
+    public string KubeconfigPath => Path.Combine(_dataDirectory, "kubeconfig");
+
     /// <summary>Starts the server and waits (bounded) until it serves and has written its kubeconfig.</summary>
     public static async Task<ServerProcess> StartAsync(string serverDll, string storage, CancellationToken cancellationToken)
     {

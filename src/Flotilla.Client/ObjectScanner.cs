@@ -68,6 +68,39 @@ internal static class ObjectScanner
     }
 
     /// <summary>
+    /// Reads only <c>metadata.resourceVersion</c> of the object whose StartObject the reader is on (what a watch needs of
+    /// every event), leaving the reader somewhere inside it; no other string is made.
+    /// </summary>
+    public static string? ResourceVersion(ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("resourceVersion"u8))
+                {
+                    return ReadString(ref reader);
+                }
+                reader.Read();
+                reader.Skip();
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /// <summary>
     /// True when a JSON patch (RFC 6902) is guarded by the object's resourceVersion: it tests or sets
     /// <c>/metadata/resourceVersion</c>, so the server answers 409 instead of applying it to a newer object.
     /// </summary>

@@ -16,8 +16,9 @@ public enum WatchEventType
     Bookmark,
 }
 
-/// <summary>One event of a watch stream.</summary>
+/// <summary>One event of a watch stream. A struct: a watch yields one per event, and the object it carries is the
+/// only allocation worth making.</summary>
 /// <param name="Type">What happened.</param>
 /// <param name="Object">The object after the change (for DELETED, its last state; for BOOKMARK, an object carrying only its resourceVersion).</param>
 /// <param name="ResourceVersion">The object's <c>metadata.resourceVersion</c>: resume a watch from the last one seen.</param>
-public sealed record WatchEvent<T>(WatchEventType Type, T Object, string ResourceVersion);
+public readonly record struct WatchEvent<T>(WatchEventType Type, T Object, string ResourceVersion);

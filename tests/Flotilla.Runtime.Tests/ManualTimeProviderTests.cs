@@ -87,6 +87,17 @@ public sealed class ManualTimeProviderTests
     }
 
     [Fact]
+    public void PendingDelays_TimersScheduledAtDifferentTimes_ReadRemainingSoonestFirst()
+    {
+        using var later = _time.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        using var sooner = _time.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        using var stopped = _time.CreateTimer(_ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6)], _time.PendingDelays());
+    }
+
+    [Fact]
     public void CreateTimer_ZeroDueTime_FiresAtOnce()
     {
         var fired = 0;

@@ -43,6 +43,16 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>How long from now each scheduled timer is due, soonest first (ties in schedule order): what the
+    /// code under test is waiting for, e.g. a backoff or a token-bucket wait.</summary>
+    public IReadOnlyList<TimeSpan> PendingDelays()
+    {
+        lock (_lock)
+        {
+            return [.. _scheduled.Select(timer => timer.Due - _now)];
+        }
+    }
+
     /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 

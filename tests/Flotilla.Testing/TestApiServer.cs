@@ -22,15 +22,20 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public string DataDirectory => _directory.Path;
 
+    /// <summary>
+    /// Starts a server. Pass the <paramref name="directory"/> (and <see cref="StorageBackend.Sqlite"/>) of a server
+    /// that was disposed to restart it on its data, and its <paramref name="port"/> to restart it at the same URL, as
+    /// a real API server comes back: clients then reconnect without being told anything.
+    /// </summary>
     public static async Task<TestApiServer> StartAsync(
         StorageBackend storage = StorageBackend.Memory, TemporaryDirectory? directory = null, TimeSpan? bookmarkInterval = null,
-        Flotilla.Storage.ResourceStoreOptions? storeOptions = null)
+        Flotilla.Storage.ResourceStoreOptions? storeOptions = null, int port = 0)
     {
         var dir = directory ?? new TemporaryDirectory("flotilla-apiserver");
         var host = await ApiServerHost.StartAsync(new ApiServerOptions
         {
             DataDirectory = dir.Path,
-            Port = 0,
+            Port = port,
             Storage = storage,
             WatchBookmarkInterval = bookmarkInterval ?? TimeSpan.FromMinutes(1),
             StoreOptions = storeOptions,

@@ -90,8 +90,7 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
         var result = await store.CreateAsync(key, rev => Render(obj, rev), cancellationToken).ConfigureAwait(false);
         return result.Status switch
         {
-            // The rendered object is exactly what was stored (Render stamped its resourceVersion): no re-parse.
-            WriteStatus.Ok => Committed(resource, new WriteOutcome(obj, Created: true)),
+            WriteStatus.Ok => Committed(resource, new WriteOutcome(Decode(resource, result.Value!), Created: true)),
             WriteStatus.AlreadyExists => throw ApiException.AlreadyExists(resource.Plural, resource.Group, name),
             _ => throw new InvalidOperationException($"unexpected store status {result.Status} on create"),
         };

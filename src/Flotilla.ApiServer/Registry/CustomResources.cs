@@ -48,11 +48,15 @@ internal static class CustomResources
                     c.GetString("jsonPath") ?? "",
                     c.GetString("format") ?? "",
                     c.GetString("description") ?? "",
-                    c["priority"] is JsonValue p && p.TryGetValue<int>(out var priority) ? priority : 0))],
+                    Priority(c["priority"])))],
             });
         }
         return definitions;
     }
+
+    /// <summary>A column's priority, however the number node was built (parsed JSON, YAML, or code).</summary>
+    private static int Priority(JsonNode? node) =>
+        node is JsonValue value && int.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var priority) ? priority : 0;
 
     private static string[] Strings(JsonNode? node) =>
         node is JsonArray array ? [.. array.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null).OfType<string>()] : [];

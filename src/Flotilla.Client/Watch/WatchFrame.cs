@@ -19,7 +19,8 @@ internal static class WatchFrame
         {
             throw new JsonException("a watch event must be a JSON object");
         }
-        string? type = null;
+        WatchEventType? type = null;
+        var isError = false;
         T? obj = default;
         string? resourceVersion = null;
         JsonObject? status = null;
@@ -30,7 +31,17 @@ internal static class WatchFrame
             if (reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
-                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new JsonException("a watch event's type must be a string");
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw new JsonException("a watch event's type must be a string");
+                }
+                // Compared in place: no string is made for the type of every event.
+                if (reader.ValueTextEquals("ADDED"u8)) type = WatchEventType.Added;
+                else if (reader.ValueTextEquals("MODIFIED"u8)) type = WatchEventType.Modified;
+                else if (reader.ValueTextEquals("DELETED"u8)) type = WatchEventType.Deleted;
+                else if (reader.ValueTextEquals("BOOKMARK"u8)) type = WatchEventType.Bookmark;
+                else if (reader.ValueTextEquals("ERROR"u8)) isError = true;
+                else throw new JsonException($"unknown watch event type \"{reader.GetString()}\"");
             }
             else if (reader.ValueTextEquals("object"u8))
             {
@@ -41,14 +52,14 @@ internal static class WatchFrame
                 }
                 sawObject = true;
                 objectStart = reader;
-                if (type == "ERROR")
+                if (isError)
                 {
                     status = JsonNode.Parse(ref reader, Api.Unstructured.Obj.NodeOptions) as JsonObject;
                 }
                 else
                 {
                     var scan = reader;
-                    resourceVersion = ObjectScanner.Header(ref scan).ResourceVersion;
+                    resourceVersion = ObjectScanner.ResourceVersion(ref scan);
                     obj = JsonSerializer.Deserialize(ref reader, typeInfo);
                 }
             }
@@ -58,25 +69,16 @@ internal static class WatchFrame
                 reader.Skip();
             }
         }
-        if (type is null || !sawObject)
+        if ((type is null && !isError) || !sawObject)
         {
             throw new JsonException("a watch event needs both type and object");
         }
-        var eventType = type switch
-        {
-            "ADDED" => WatchEventType.Added,
-            "MODIFIED" => WatchEventType.Modified,
-            "DELETED" => WatchEventType.Deleted,
-            "BOOKMARK" => WatchEventType.Bookmark,
-            "ERROR" => (WatchEventType?)null,
-            _ => throw new JsonException($"unknown watch event type \"{type}\""),
-        };
-        if (eventType is null)
+        if (isError)
         {
             // "type" came after "object" (no server does this, but JSON allows it): decode the Status now.
             status ??= JsonNode.Parse(ref objectStart, Api.Unstructured.Obj.NodeOptions) as JsonObject;
             throw ApiException.FromStatus(status?["code"] is JsonValue code && code.TryGetValue<int>(out var c) ? c : 500, status, "the watch ended with an error event");
         }
-        return new WatchEvent<T>(eventType.Value, obj ?? throw new JsonException("a watch event's object is null"), resourceVersion ?? "");
+        return new WatchEvent<T>(type!.Value, obj ?? throw new JsonException("a watch event's object is null"), resourceVersion ?? "");
     }
 }

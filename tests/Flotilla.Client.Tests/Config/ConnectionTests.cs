@@ -128,7 +128,7 @@ public sealed class ConnectionTests : IAsyncLifetime, IDisposable
     {
         File.WriteAllText(_dir.Combine("token"), "first-token\n");
         var path = WriteConfig($"cluster: {{server: \"{_server.Url}\", certificate-authority-data: {Base64(_pki.CertificatePem)}}}", "user: {tokenFile: token}");
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var client = new KubernetesClient(ClusterConnection.FromKubeConfig(KubeConfig.LoadFile(path)), new KubernetesClientOptions { Time = time });
 
         await client.GetVersionAsync();

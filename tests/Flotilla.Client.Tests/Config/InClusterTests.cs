@@ -19,7 +19,7 @@ public sealed class InClusterTests : IDisposable
         File.WriteAllText(_dir.Combine("ca.crt"), pki.CertificatePem);
         File.WriteAllText(_dir.Combine("token"), "sa-token-1");
         File.WriteAllText(_dir.Combine("namespace"), "fleet-system\n");
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
 
         var connection = ClusterConnection.InCluster(new InClusterOptions { ServiceAccountDirectory = _dir.Path, Host = "127.0.0.1", Port = server.Url.Port.ToString() });
         var client = new KubernetesClient(connection, new KubernetesClientOptions { Time = time });
@@ -40,7 +40,7 @@ public sealed class InClusterTests : IDisposable
     public void InCluster_TokenFileBrieflyMissing_KeepsLastToken()
     {
         File.WriteAllText(_dir.Combine("token"), "kept");
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var token = Flotilla.Client.Http.BearerToken.For(new ClusterConnection { Server = new Uri("https://x"), TokenFile = _dir.Combine("token") }, time)!;
         Assert.Equal("kept", token.Current());
 

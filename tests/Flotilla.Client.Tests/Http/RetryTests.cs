@@ -45,7 +45,7 @@ public sealed class RetryTests
             }
             await StubServer.JsonAsync(context, 200, ConfigMapJson);
         });
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var configMaps = Client(stub.Url, time).Resource(ConfigMaps).InNamespace("ns");
 
         var get = configMaps.GetAsync("x");
@@ -67,7 +67,7 @@ public sealed class RetryTests
     [InlineData(500, "1")]
     public async Task GetAsync_TransientServerError_RetriedUntilSuccess(int status, string? retryAfter)
     {
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         await using var stub = await StubServer.StartAsync(async (context, n) =>
         {
             if (n <= 2)

@@ -11,7 +11,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task WaitAsync_BurstThenEmpty_WaitsOneTokenIntervalEach()
     {
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var bucket = new TokenBucket(qps: 2, burst: 3, time);
 
         for (var i = 0; i < 3; i++)
@@ -34,7 +34,7 @@ public sealed class TokenBucketTests
     [Fact]
     public void WaitAsync_IdleTime_RefillsUpToBurstOnly()
     {
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var bucket = new TokenBucket(qps: 10, burst: 2, time);
         Assert.True(Immediate(bucket.WaitAsync(CancellationToken.None)));
         Assert.True(Immediate(bucket.WaitAsync(CancellationToken.None)));
@@ -49,7 +49,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task WaitAsync_CancelledWaiter_ReturnsItsReservation()
     {
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var bucket = new TokenBucket(qps: 1, burst: 1, time);
         Assert.True(Immediate(bucket.WaitAsync(CancellationToken.None)));
         using var cancel = new CancellationTokenSource();
@@ -69,7 +69,7 @@ public sealed class TokenBucketTests
     public async Task Client_QpsOneBurstOne_SecondRequestWaitsForToken()
     {
         await using var stub = await StubServer.StartAsync((context, _) => StubServer.JsonAsync(context, 200, """{"major":"1","minor":"32"}"""));
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var client = new KubernetesClient(new ClusterConnection { Server = stub.Url }, new KubernetesClientOptions
         {
             QueriesPerSecond = 1,
