@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
+using Perfolizer.Metrology;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using Flotilla.Client;

@@ -42,8 +42,9 @@ internal static class Program
                 Storage = parse.GetValue(storage),
                 LoggerFactory = loggerFactory,
             }, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Serving on {host.Url.ToString().TrimEnd('/')}");
+            // "Serving on" comes last: when it appears, everything (kubeconfig included) is ready.
             Console.WriteLine($"Kubeconfig: {host.KubeconfigPath}");
+            Console.WriteLine($"Serving on {host.Url.ToString().TrimEnd('/')}");
             await WaitForShutdownSignalAsync(cancellationToken).ConfigureAwait(false);
             Console.WriteLine("Shutting down");
             return 0;

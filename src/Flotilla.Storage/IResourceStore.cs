@@ -95,6 +95,12 @@ public enum WatchEventType
     Added,
     Modified,
     Deleted,
+
+    /// <summary>
+    /// Not a change: the marker <see cref="IStoreWatch.RequestProgress"/> queues. Every event of the watch up to its
+    /// <see cref="WatchEvent.Revision"/> came before it; its key and value are empty.
+    /// </summary>
+    Progress,
 }
 
 /// <summary>
@@ -118,6 +124,14 @@ public sealed record WatchStartResult(IStoreWatch? Watch, long OldestAvailableRe
 public interface IStoreWatch : IDisposable
 {
     IAsyncEnumerable<WatchEvent> Events(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Queues a <see cref="WatchEventType.Progress"/> marker behind every event queued so far, carrying the store's
+    /// current revision: the reader may then resume from that revision, though nothing under its prefix changed (what
+    /// a bookmark needs; etcd's progress notify). False when the marker could not be queued (the watch ended or its
+    /// buffer is full); no marker comes then.
+    /// </summary>
+    bool RequestProgress();
 }
 
 /// <summary>Ends a watch whose reader fell behind the per-watcher buffer.</summary>

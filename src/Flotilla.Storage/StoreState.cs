@@ -124,6 +124,18 @@ internal sealed class StoreState
         }
     }
 
+    /// <summary>
+    /// Under the lock that publishes, so the marker's revision covers exactly the batches already offered to the watch:
+    /// every event it selects up to that revision is queued ahead of the marker.
+    /// </summary>
+    public bool RequestProgress(StoreWatch watch)
+    {
+        lock (_lock)
+        {
+            return _watchers.Contains(watch) && watch.OfferProgress(_revision);
+        }
+    }
+
     public void Unregister(StoreWatch watch)
     {
         lock (_lock)

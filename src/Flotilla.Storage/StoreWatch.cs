@@ -56,6 +56,12 @@ internal sealed class StoreWatch : IStoreWatch
 
     public void Dispose() => _owner.Unregister(this);
 
+    public bool RequestProgress() => _owner.RequestProgress(this);
+
+    /// <summary>Queues a progress marker at <paramref name="revision"/> (at least the watch's start). Caller holds the state's write lock.</summary>
+    internal bool OfferProgress(long revision) =>
+        _live.Writer.TryWrite(new WatchEvent(WatchEventType.Progress, "", Math.Max(revision, _afterRevision), [], null));
+
     /// <summary>
     /// Queues the batch's events this watch selects. Returns false when the buffer overflowed; the watch is then
     /// ended with <see cref="WatchOverflowException"/> and must be dropped. Caller holds the state's write lock.

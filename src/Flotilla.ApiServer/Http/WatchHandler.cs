@@ -93,6 +93,9 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
 
         var deadline = timeout is { } t ? time.GetUtcNow() + t : (DateTimeOffset?)null;
         var nextBookmark = time.GetUtcNow() + settings.BookmarkInterval;
+        // Set once the deadline has passed and the last bookmark's progress marker is queued: the stream then only
+        // writes what comes before the marker, the bookmark, and ends.
+        var closing = false;
         await using var events = watch.Events(ended.Token).GetAsyncEnumerator(ended.Token);
         var pending = events.MoveNextAsync().AsTask();
         try
@@ -100,18 +103,28 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
             while (true)
             {
                 var now = time.GetUtcNow();
-                var wake = bookmarks ? Min(nextBookmark, deadline) : deadline;
+                var wake = closing ? null : bookmarks ? Min(nextBookmark, deadline) : deadline;
                 if (wake is { } due && due <= now)
                 {
                     if (deadline is { } end && end <= now)
                     {
-                        if (bookmarks)
+                        if (!bookmarks)
+                        {
+                            return;
+                        }
+                        if (!watch.RequestProgress())
                         {
                             await WriteBookmarkAsync(response, resource, lastRevision, false, context.RequestAborted).ConfigureAwait(false);
+                            return;
                         }
-                        return;
+                        closing = true;
+                        continue;
                     }
-                    await WriteBookmarkAsync(response, resource, lastRevision, false, context.RequestAborted).ConfigureAwait(false);
+                    // Bookmarks carry the store's progress, not just this watch's last event, as upstream's carry the
+                    // current resourceVersion: a watch on a quiet namespace (or selection) then resumes from a recent
+                    // point instead of one the window has long dropped (410 and a full re-list). The marker comes
+                    // through the watch's own queue, behind every event it covers. A full queue skips this one.
+                    watch.RequestProgress();
                     nextBookmark = now + settings.BookmarkInterval;
                     continue;
                 }
@@ -131,6 +144,17 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
                     return;
                 }
                 var change = events.Current;
+                if (change.Type == WatchEventType.Progress)
+                {
+                    lastRevision = Math.Max(lastRevision, change.Revision);
+                    await WriteBookmarkAsync(response, resource, lastRevision, false, context.RequestAborted).ConfigureAwait(false);
+                    if (closing)
+                    {
+                        return;
+                    }
+                    pending = events.MoveNextAsync().AsTask();
+                    continue;
+                }
                 lastRevision = change.Revision;
                 await stream.WriteAsync(change, context.RequestAborted).ConfigureAwait(false);
                 await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);

@@ -285,7 +285,7 @@ public sealed class LeaderElector
             {
                 Observe(await _lease.UpdateAsync(lease, Released(record, now), timeout.Token).ConfigureAwait(false));
             }
-            catch (ApiException e) when (e.IsConflict() && false)
+            catch (ApiException e) when (e.IsConflict())
             {
                 // Written since we last saw it: by a renewal of ours whose response was lost, or by a new holder.
                 // Only the former is ours to release.

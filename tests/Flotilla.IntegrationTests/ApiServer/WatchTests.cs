@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer;
 using Flotilla.Storage;
 using Flotilla.Testing;
@@ -202,6 +203,40 @@ public sealed class WatchTests
         var after = await watch.ExpectAsync("periodic bookmark after the create");
         Assert.Equal("BOOKMARK", after.Type);
         AssertJsonEqual(Bookmark(ResourceVersion(created)), after.Object);
+    }
+
+    /// <summary>
+    /// Bookmarks carry the store's progress (upstream: the current resourceVersion), not the watch's last event: a
+    /// watch on a quiet namespace while another churns can resume from its last bookmark even after the window has
+    /// dropped everything it saw (before, it resumed from its start, got 410 and had to re-list).
+    /// </summary>
+    [Fact]
+    public async Task Watch_QuietNamespaceWhileAnotherChurns_BookmarksCarryTheStoresProgressToResumeFrom()
+    {
+        await using var server = await TestApiServer.StartAsync(bookmarkInterval: TimeSpan.FromMilliseconds(50), storeOptions: new ResourceStoreOptions { EventWindowSize = 3 });
+        using var client = server.CreateHttpClient();
+        var listed = ResourceVersion(await GetObjectAsync(client, ConfigMaps));
+        await using var watch = await HttpWatch.OpenAsync(client, $"{ConfigMaps}?watch=true&allowWatchBookmarks=true&resourceVersion={listed}");
+        string last = listed;
+        for (var i = 0; i < 6; i++)
+        {
+            last = ResourceVersion(await CreateObjectAsync(client, "/api/v1/namespaces/kube-system/configmaps", ConfigMap("kube-system", $"elsewhere-{i}")));
+        }
+
+        // Bookmarks come every 50 ms; a hundred of them without the last write's version is a failure, not a wait.
+        var seen = new List<string>();
+        for (var i = 0; i < 100 && (seen.Count == 0 || seen[^1] != last); i++)
+        {
+            var line = await watch.ExpectAsync("a bookmark at the other namespace's last write");
+            Assert.Equal("BOOKMARK", line.Type);
+            seen.Add(line.Object.At("metadata", "resourceVersion")?.GetValue<string>() ?? "");
+        }
+        Assert.True(seen[^1] == last, $"bookmarks carried {string.Join(", ", seen.Distinct())}, never {last}");
+        await using var resumed = await HttpWatch.OpenAsync(client, $"{ConfigMaps}?watch=true&resourceVersion={last}");
+        var created = await CreateObjectAsync(client, ConfigMaps, ConfigMap("default", "after-the-churn"));
+        var next = await resumed.ExpectAsync("the create after resuming from the bookmark (not a 410)");
+        Assert.Equal("ADDED", next.Type);
+        AssertJsonEqual(created, next.Object);
     }
 
     [Fact]
