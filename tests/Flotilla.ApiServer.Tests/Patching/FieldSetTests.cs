@@ -13,7 +13,7 @@ public sealed class FieldSetTests
     [Fact]
     public void FromFieldsV1_SpecExample_RoundTripsExactly()
     {
-        var set = FieldSet.FromFieldsV1(JsonAssert.Obj(SpecExample));
+        var set = FieldSet.FromFieldsV1(JsonAssert.Object(SpecExample));
 
         JsonAssert.SameText(SpecExample, set.ToFieldsV1());
         Assert.Equal(
@@ -25,7 +25,7 @@ public sealed class FieldSetTests
     [Fact]
     public void FromFieldsV1_UnsortedKeysAndMembers_CanonicalizesAndSorts()
     {
-        var set = FieldSet.FromFieldsV1(JsonAssert.Obj("""
+        var set = FieldSet.FromFieldsV1(JsonAssert.Object("""
             {"i:10":{},"i:2":{},"v:\"b\"":{},"k:{\"protocol\":\"TCP\",\"containerPort\":80}":{"f:name":{},".":{}},"f:z":{},"f:a":{}}
             """));
 
@@ -44,14 +44,14 @@ public sealed class FieldSetTests
     [InlineData("""{"f:a":{".":[]}}""")]
     public void FromFieldsV1_Malformed_ThrowsFormatException(string fieldsV1)
     {
-        Assert.Throws<FormatException>(() => FieldSet.FromFieldsV1(JsonAssert.Obj(fieldsV1)));
+        Assert.Throws<FormatException>(() => FieldSet.FromFieldsV1(JsonAssert.Object(fieldsV1)));
     }
 
     [Fact]
     public void SetOperations_OverlappingSets_FollowMembership()
     {
-        var a = FieldSet.FromFieldsV1(JsonAssert.Obj("""{"f:a":{".":{},"f:b":{}},"f:c":{}}"""));
-        var b = FieldSet.FromFieldsV1(JsonAssert.Obj("""{"f:a":{".":{}},"f:d":{}}"""));
+        var a = FieldSet.FromFieldsV1(JsonAssert.Object("""{"f:a":{".":{},"f:b":{}},"f:c":{}}"""));
+        var b = FieldSet.FromFieldsV1(JsonAssert.Object("""{"f:a":{".":{}},"f:d":{}}"""));
 
         var intersection = a.Intersect(b);
         var union = a.Clone();
@@ -70,7 +70,7 @@ public sealed class FieldSetTests
     [Fact]
     public void FromApplied_DeploymentConfig_ClaimsLeavesItemsAndEmptyObjects()
     {
-        var config = JsonAssert.Obj("""
+        var config = JsonAssert.Object("""
             {"apiVersion":"apps/v1","kind":"Deployment",
              "metadata":{"name":"web","namespace":"demo","labels":{"app":"web"},"resourceVersion":"3","finalizers":["a"]},
              "spec":{"replicas":2,"paused":null,"strategy":{},
@@ -91,11 +91,11 @@ public sealed class FieldSetTests
     public void Compare_ChangedObject_ReportsModifiedAddedRemoved()
     {
         var schema = BuiltinMergeSchema.For("", "Pod");
-        var older = JsonAssert.Obj("""
+        var older = JsonAssert.Object("""
             {"metadata":{"name":"p","resourceVersion":"1","labels":{"a":"1","b":"2"}},
              "spec":{"containers":[{"name":"c","image":"x"},{"name":"gone","image":"y"}],"args":["1"],"x":"scalar"}}
             """);
-        var newer = JsonAssert.Obj("""
+        var newer = JsonAssert.Object("""
             {"metadata":{"name":"p","resourceVersion":"2","labels":{"a":"9"},"annotations":{"n":"v"}},
              "spec":{"containers":[{"name":"new","image":"z"},{"name":"c","image":"x2"}],"args":["1","2"],"x":{"now":"object"}}}
             """);
@@ -119,8 +119,8 @@ public sealed class FieldSetTests
         var schema = BuiltinMergeSchema.For("", "Pod");
 
         var comparison = FieldSets.Compare(
-            JsonAssert.Obj("""{"spec":{"containers":[{"image":"a"}]}}"""),
-            JsonAssert.Obj("""{"spec":{"containers":[{"image":"b"}]}}"""),
+            JsonAssert.Object("""{"spec":{"containers":[{"image":"a"}]}}"""),
+            JsonAssert.Object("""{"spec":{"containers":[{"image":"b"}]}}"""),
             schema);
 
         JsonAssert.SameText("""{"f:spec":{"f:containers":{}}}""", comparison.Modified.ToFieldsV1());

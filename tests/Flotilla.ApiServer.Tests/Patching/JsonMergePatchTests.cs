@@ -38,7 +38,7 @@ public sealed class JsonMergePatchTests
     [Fact]
     public void Apply_KubectlCustomResourceReapply_DropsLabelsAndMergesSpec()
     {
-        var live = JsonAssert.Obj("""
+        var live = JsonAssert.Object("""
             {"apiVersion":"placement.kubernetes-fleet.io/v1beta1","kind":"ClusterResourcePlacement",
              "metadata":{"name":"crp-1","labels":{"env":"dev"},"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{old}"},"resourceVersion":"7"},
              "spec":{"resourceSelectors":[{"group":"","kind":"Namespace","name":"demo","version":"v1"}],"policy":{"placementType":"PickN","numberOfClusters":2}}}
@@ -70,7 +70,7 @@ public sealed class JsonMergePatchTests
     [MemberData(nameof(KubectlLabelPatches))]
     public void Apply_KubectlLabelOrEditPatch_ChangesOnlyThatField(string patch, string expected)
     {
-        var live = JsonAssert.Obj("""{"metadata":{"name":"crp-1","labels":{"env":"dev"}}}""");
+        var live = JsonAssert.Object("""{"metadata":{"name":"crp-1","labels":{"env":"dev"}}}""");
 
         JsonAssert.Equal(expected, JsonMergePatch.Apply(live, JsonAssert.Node(patch)));
     }
@@ -78,8 +78,8 @@ public sealed class JsonMergePatchTests
     [Fact]
     public void Apply_AnyPatch_DoesNotModifyInputs()
     {
-        var live = JsonAssert.Obj("""{"a":{"b":1,"c":[1,2]},"d":"x"}""");
-        var patch = JsonAssert.Obj("""{"a":{"b":null,"c":[3],"n":{"m":1}},"d":null}""");
+        var live = JsonAssert.Object("""{"a":{"b":1,"c":[1,2]},"d":"x"}""");
+        var patch = JsonAssert.Object("""{"a":{"b":null,"c":[3],"n":{"m":1}},"d":null}""");
         var liveBefore = live.DeepClone();
         var patchBefore = patch.DeepClone();
 
@@ -97,7 +97,7 @@ public sealed class JsonMergePatchTests
     [InlineData("null", "null")]
     public void Apply_PatchNotAnObject_Throws400(string patch, string described)
     {
-        var error = Assert.Throws<ApiException>(() => JsonMergePatch.Apply(JsonAssert.Obj("{}"), JsonAssert.Node(patch)));
+        var error = Assert.Throws<ApiException>(() => JsonMergePatch.Apply(JsonAssert.Object("{}"), JsonAssert.Node(patch)));
 
         Assert.Equal(400, error.Code);
         Assert.Equal("BadRequest", error.Reason);

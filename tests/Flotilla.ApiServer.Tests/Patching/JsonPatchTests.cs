@@ -30,7 +30,7 @@ public sealed class JsonPatchTests
     [MemberData(nameof(Rfc6902Examples))]
     public void Apply_Rfc6902Example_MatchesRfcResult(string document, string patch, string expected)
     {
-        JsonAssert.Equal(expected, JsonPatch.Apply(JsonAssert.Obj(document), JsonAssert.Node(patch)));
+        JsonAssert.Equal(expected, JsonPatch.Apply(JsonAssert.Object(document), JsonAssert.Node(patch)));
     }
 
     /// <summary>More successful cases: escapes in keys, copy, replacing the root, null values, order of operations.</summary>
@@ -57,7 +57,7 @@ public sealed class JsonPatchTests
     [MemberData(nameof(MoreCases))]
     public void Apply_ValidPatch_ProducesExpectedDocument(string document, string patch, string expected)
     {
-        JsonAssert.Equal(expected, JsonPatch.Apply(JsonAssert.Obj(document), JsonAssert.Node(patch)));
+        JsonAssert.Equal(expected, JsonPatch.Apply(JsonAssert.Object(document), JsonAssert.Node(patch)));
     }
 
     /// <summary>Failures: document, patch, code, reason, message.</summary>
@@ -99,7 +99,7 @@ public sealed class JsonPatchTests
     [MemberData(nameof(Failures))]
     public void Apply_InvalidOperation_ThrowsStatusError(string document, string patch, int code, string reason, string message)
     {
-        var input = JsonAssert.Obj(document);
+        var input = JsonAssert.Object(document);
         var before = input.DeepClone();
 
         var error = Assert.Throws<ApiException>(() => JsonPatch.Apply(input, JsonAssert.Node(patch)));
@@ -112,7 +112,7 @@ public sealed class JsonPatchTests
     [Fact]
     public void Apply_KubectlManagedFieldsMigration_ReplacesManagedFieldsAndResourceVersion()
     {
-        var live = JsonAssert.Obj("""
+        var live = JsonAssert.Object("""
             {"apiVersion":"apps/v1","kind":"Deployment",
              "metadata":{"name":"web","namespace":"demo","resourceVersion":"42","managedFields":[
                {"manager":"kubectl-client-side-apply","operation":"Update","apiVersion":"apps/v1","time":"2025-01-01T12:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}}},
@@ -138,7 +138,7 @@ public sealed class JsonPatchTests
     [Fact]
     public void Apply_ReplaceObjectMember_KeepsMemberOrder()
     {
-        var result = JsonPatch.Apply(JsonAssert.Obj("""{"a":1,"b":2,"c":3}"""), JsonAssert.Node("""[{"op":"replace","path":"/b","value":9}]"""));
+        var result = JsonPatch.Apply(JsonAssert.Object("""{"a":1,"b":2,"c":3}"""), JsonAssert.Node("""[{"op":"replace","path":"/b","value":9}]"""));
 
         Assert.Equal("""{"a":1,"b":9,"c":3}""", result.ToJsonString());
     }

@@ -25,7 +25,7 @@ public sealed class ManagedFieldsTests
         """;
 
     private static JsonObject CreatedByClientSideApply() =>
-        ManagedFields.RecordUpdate(null, JsonAssert.Obj(Created), "kubectl-client-side-apply", "apps/v1", null, T0, Deployments);
+        ManagedFields.RecordUpdate(null, JsonAssert.Object(Created), "kubectl-client-side-apply", "apps/v1", null, T0, Deployments);
 
     private static JsonArray? ManagedFieldsOf(JsonObject obj) => obj["metadata"]!["managedFields"] as JsonArray;
 
@@ -39,7 +39,7 @@ public sealed class ManagedFieldsTests
     [Fact]
     public void RecordUpdate_Create_RecordsEveryFieldSentExceptServerMetadata()
     {
-        var input = JsonAssert.Obj(Created);
+        var input = JsonAssert.Object(Created);
 
         var result = ManagedFields.RecordUpdate(null, input, "kubectl-client-side-apply", "apps/v1", null, T0, Deployments);
 

@@ -105,7 +105,7 @@ public sealed class MergeSchemaTests
     [MemberData(nameof(SchemaPaths))]
     public void SchemaListAt_CrdSchemaPath_ReadsListTypeExtensions(string path, string expected)
     {
-        var schema = new SchemaMergeSchema(JsonAssert.Obj(CrdSchema));
+        var schema = new SchemaMergeSchema(JsonAssert.Object(CrdSchema));
 
         Assert.Equal(expected, Describe(schema.ListAt(path.Split('.'))));
         Assert.False(schema.RetainsKeys(path.Split('.')));
@@ -114,7 +114,7 @@ public sealed class MergeSchemaTests
     [Fact]
     public void SchemaListAt_CallerChangesSchemaLater_IsUnaffected()
     {
-        var source = JsonAssert.Obj(CrdSchema);
+        var source = JsonAssert.Object(CrdSchema);
         var schema = new SchemaMergeSchema(source);
 
         source["properties"]!["spec"]!["properties"]!["hosts"]!["x-kubernetes-list-type"] = "atomic";
@@ -138,7 +138,7 @@ public sealed class MergeSchemaTests
         var crd = new ResourceDefinition
         {
             Group = "example.com", Version = "v1", Kind = "Gateway", Plural = "gateways", Singular = "gateway", Namespaced = true,
-            IsCustom = true, Schema = JsonAssert.Obj(CrdSchema),
+            IsCustom = true, Schema = JsonAssert.Object(CrdSchema),
         };
         var withoutSchema = crd with { Schema = null };
 

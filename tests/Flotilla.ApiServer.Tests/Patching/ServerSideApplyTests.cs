@@ -12,7 +12,7 @@ public sealed class ServerSideApplyTests
 
     /// <summary>A Deployment manifest as kubectl sends it with <c>--server-side</c>.</summary>
     private static JsonObject Deployment(int replicas = 2, string image = "nginx:1.25", string labels = """{"app":"web"}""", string containers = "") =>
-        JsonAssert.Obj("""
+        JsonAssert.Object("""
             {"apiVersion":"apps/v1","kind":"Deployment",
              "metadata":{"name":"web","namespace":"demo","labels":@LABELS},
              "spec":{"replicas":@REPLICAS,"selector":{"matchLabels":{"app":"web"}},
@@ -69,11 +69,11 @@ public sealed class ServerSideApplyTests
     public void Apply_DroppedLabelAlsoAppliedByOtherManager_KeepsLabelUntilBothDropIt()
     {
         var live = ServerSideApply.Apply(null, Deployment(labels: """{"app":"web","tier":"fe"}"""), "kubectl", false, Deployments, "apps/v1", null, T0);
-        var labelOnly = JsonAssert.Obj("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo","labels":{"tier":"fe"}}}""");
+        var labelOnly = JsonAssert.Object("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo","labels":{"tier":"fe"}}}""");
         live = ServerSideApply.Apply(live, labelOnly, "labeler", false, Deployments, "apps/v1", null, T0);
 
         var afterKubectl = ServerSideApply.Apply(live, Deployment(), "kubectl", false, Deployments, "apps/v1", null, T1);
-        var emptyConfig = JsonAssert.Obj("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo"}}""");
+        var emptyConfig = JsonAssert.Object("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo"}}""");
         var afterBoth = ServerSideApply.Apply(afterKubectl, emptyConfig, "labeler", false, Deployments, "apps/v1", null, T1);
 
         JsonAssert.Equal("""{"app":"web","tier":"fe"}""", afterKubectl["metadata"]!["labels"]);
@@ -151,7 +151,7 @@ public sealed class ServerSideApplyTests
     public void Apply_ConflictsWithSeveralManagers_ListsThemByManager()
     {
         var live = ManagedFields.RecordUpdate(null, Deployment(), "kubectl-client-side-apply", "apps/v1", null, T0, Deployments);
-        live = ServerSideApply.Apply(live, JsonAssert.Obj("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}}}"""), "other", false, Deployments, "apps/v1", null, T0);
+        live = ServerSideApply.Apply(live, JsonAssert.Object("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}}}"""), "other", false, Deployments, "apps/v1", null, T0);
 
         var error = Assert.Throws<ApiException>(() =>
             ServerSideApply.Apply(live, Deployment(replicas: 3, image: "nginx:1.26", labels: """{"app":"api"}"""), "kubectl", false, Deployments, "apps/v1", null, T1));
@@ -192,9 +192,9 @@ public sealed class ServerSideApplyTests
     [Fact]
     public void Apply_ForceOnOnlyFieldOfOtherManager_DropsItsEntry()
     {
-        var live = ServerSideApply.Apply(null, JsonAssert.Obj("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":1}}"""), "hpa", false, Deployments, "apps/v1", null, T0);
+        var live = ServerSideApply.Apply(null, JsonAssert.Object("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":1}}"""), "hpa", false, Deployments, "apps/v1", null, T0);
 
-        var result = ServerSideApply.Apply(live, JsonAssert.Obj("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":5}}"""), "kubectl", true, Deployments, "apps/v1", null, T1);
+        var result = ServerSideApply.Apply(live, JsonAssert.Object("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":5}}"""), "kubectl", true, Deployments, "apps/v1", null, T1);
 
         JsonAssert.Equal("""
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","managedFields":[
@@ -219,9 +219,9 @@ public sealed class ServerSideApplyTests
     [Fact]
     public void Apply_FinalizersSet_UnionsWithLiveValues()
     {
-        var live = JsonAssert.Obj("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","finalizers":["a","b"]}}""");
+        var live = JsonAssert.Object("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","finalizers":["a","b"]}}""");
 
-        var result = ServerSideApply.Apply(live, JsonAssert.Obj("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","finalizers":["c","a"]}}"""),
+        var result = ServerSideApply.Apply(live, JsonAssert.Object("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","finalizers":["c","a"]}}"""),
             "kubectl", false, BuiltinMergeSchema.For("", "ConfigMap"), "v1", null, T0);
 
         JsonAssert.Equal("""
@@ -234,15 +234,15 @@ public sealed class ServerSideApplyTests
     [Fact]
     public void Apply_CustomResourceListMap_MergesByAllKeysAndRecordsSortedKey()
     {
-        var schema = new SchemaMergeSchema(JsonAssert.Obj("""
+        var schema = new SchemaMergeSchema(JsonAssert.Object("""
             {"type":"object","properties":{"spec":{"type":"object","properties":{
               "ports":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["protocol","port"],"items":{"type":"object"}}}}}}
             """));
-        var live = ServerSideApply.Apply(null, JsonAssert.Obj("""
+        var live = ServerSideApply.Apply(null, JsonAssert.Object("""
             {"apiVersion":"example.com/v1","kind":"Gateway","metadata":{"name":"g"},"spec":{"ports":[{"port":80,"protocol":"TCP","name":"http"}]}}
             """), "kubectl", false, schema, "example.com/v1", null, T0);
 
-        var result = ServerSideApply.Apply(live, JsonAssert.Obj("""
+        var result = ServerSideApply.Apply(live, JsonAssert.Object("""
             {"apiVersion":"example.com/v1","kind":"Gateway","metadata":{"name":"g"},"spec":{"ports":[{"port":80,"protocol":"UDP","name":"dns"},{"port":80,"protocol":"TCP","name":"web"}]}}
             """), "operator", true, schema, "example.com/v1", null, T1);
 
@@ -263,7 +263,7 @@ public sealed class ServerSideApplyTests
         var withAnnotation = Deployment();
         withAnnotation["metadata"]!["annotations"] = new JsonObject { ["kubectl.kubernetes.io/last-applied-configuration"] = "{}" };
         var live = ServerSideApply.Apply(null, withAnnotation, "kubectl", false, Deployments, "apps/v1", null, T0);
-        var body = JsonAssert.Obj("""
+        var body = JsonAssert.Object("""
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}}}
             """);
 
@@ -281,7 +281,7 @@ public sealed class ServerSideApplyTests
     public void Apply_StatusSubresource_RecordsSeparateEntry()
     {
         var live = ServerSideApply.Apply(null, Deployment(), "kubectl", false, Deployments, "apps/v1", null, T0);
-        var status = JsonAssert.Obj("""
+        var status = JsonAssert.Object("""
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo"},"status":{"conditions":[{"type":"Available","status":"True"}]}}
             """);
 
@@ -297,9 +297,9 @@ public sealed class ServerSideApplyTests
     [Fact]
     public void Apply_NullInConfig_RemovesFieldButOwnsIt()
     {
-        var live = JsonAssert.Obj("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1","b":"2"}}""");
+        var live = JsonAssert.Object("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1","b":"2"}}""");
 
-        var result = ServerSideApply.Apply(live, JsonAssert.Obj("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":null}}"""),
+        var result = ServerSideApply.Apply(live, JsonAssert.Object("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":null}}"""),
             "kubectl", false, BuiltinMergeSchema.For("", "ConfigMap"), "v1", null, T0);
 
         JsonAssert.Equal("""
@@ -338,7 +338,7 @@ public sealed class ServerSideApplyTests
     public void Apply_InvalidRequest_ThrowsStatusError(string manager, string config, int code, string message)
     {
         var error = Assert.Throws<ApiException>(() =>
-            ServerSideApply.Apply(null, JsonAssert.Obj(config), manager, false, BuiltinMergeSchema.For("", "Pod"), "v1", null, T0));
+            ServerSideApply.Apply(null, JsonAssert.Object(config), manager, false, BuiltinMergeSchema.For("", "Pod"), "v1", null, T0));
 
         Assert.Equal((code, message), (error.Code, error.Message));
     }

@@ -25,7 +25,7 @@ public sealed class StrategicMergePatchTests
             {"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{new}"}},"spec":{"replicas":3,"template":{"spec":{"$setElementOrder/containers":[{"name":"nginx"}],"containers":[{"$setElementOrder/env":[{"name":"A"}],"env":[{"name":"A","value":"2"}],"image":"nginx:1.26","name":"nginx"}]}}}}
             """);
 
-        var result = StrategicMergePatch.Apply(JsonAssert.Obj(LiveDeployment), patch, BuiltinMergeSchema.For("apps", "Deployment"));
+        var result = StrategicMergePatch.Apply(JsonAssert.Object(LiveDeployment), patch, BuiltinMergeSchema.For("apps", "Deployment"));
 
         JsonAssert.Equal("""
             {"apiVersion":"apps/v1","kind":"Deployment",
@@ -44,7 +44,7 @@ public sealed class StrategicMergePatchTests
     [Fact]
     public void Apply_KubectlConfigMapReapply_MergesDataAndAnnotations()
     {
-        var live = JsonAssert.Obj("""
+        var live = JsonAssert.Object("""
             {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app-config","namespace":"demo","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{old}"}},
              "data":{"key":"value","other":"x"}}
             """);
@@ -199,7 +199,7 @@ public sealed class StrategicMergePatchTests
     [MemberData(nameof(Cases))]
     public void Apply_PatchWithListStrategies_ProducesExpectedObject(string group, string kind, string original, string patch, string expected)
     {
-        var input = JsonAssert.Obj(original);
+        var input = JsonAssert.Object(original);
         var patchNode = JsonAssert.Node(patch);
         var inputBefore = input.DeepClone();
         var patchBefore = patchNode!.DeepClone();
@@ -244,7 +244,7 @@ public sealed class StrategicMergePatchTests
     [MemberData(nameof(Orders))]
     public void Apply_SetElementOrder_OrdersList(string original, string patch, string expected)
     {
-        var result = StrategicMergePatch.Apply(JsonAssert.Obj(original), JsonAssert.Node(patch), BuiltinMergeSchema.For("", "Pod"));
+        var result = StrategicMergePatch.Apply(JsonAssert.Object(original), JsonAssert.Node(patch), BuiltinMergeSchema.For("", "Pod"));
 
         JsonAssert.SameText(expected, result);
     }
@@ -265,7 +265,7 @@ public sealed class StrategicMergePatchTests
     public void Apply_MalformedPatch_Throws400(string patch, string message)
     {
         var error = Assert.Throws<ApiException>(() =>
-            StrategicMergePatch.Apply(JsonAssert.Obj("""{"spec":{"containers":[{"name":"a"}]}}"""), JsonAssert.Node(patch), BuiltinMergeSchema.For("", "Pod")));
+            StrategicMergePatch.Apply(JsonAssert.Object("""{"spec":{"containers":[{"name":"a"}]}}"""), JsonAssert.Node(patch), BuiltinMergeSchema.For("", "Pod")));
 
         Assert.Equal((400, "BadRequest", message), (error.Code, error.Reason, error.Message));
     }

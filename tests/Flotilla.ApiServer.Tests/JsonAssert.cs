@@ -1,27 +1,33 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Flotilla.ApiServer.Tests.Patching;
+namespace Flotilla.ApiServer.Tests;
 
-/// <summary>Parsing and whole-document comparison for patch tests.</summary>
+/// <summary>Whole-document JSON assertions shared by the server's unit tests.</summary>
 internal static class JsonAssert
 {
-    public static JsonObject Obj(string json) => JsonNode.Parse(json)!.AsObject();
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static JsonObject Object(string json) => JsonNode.Parse(json)!.AsObject();
 
     public static JsonNode? Node(string json) => JsonNode.Parse(json);
 
-    /// <summary>Asserts semantic equality (<see cref="JsonNode.DeepEquals"/>); on failure shows both documents with sorted keys.</summary>
     public static void Equal(string expected, JsonNode? actual) => Equal(JsonNode.Parse(expected), actual);
 
+    /// <summary>
+    /// Fails unless the documents are equal (object key order ignored, array order significant). On failure the
+    /// key-sorted forms are compared first, so the message points at the first difference.
+    /// </summary>
     public static void Equal(JsonNode? expected, JsonNode? actual)
     {
         if (!JsonNode.DeepEquals(expected, actual))
         {
             Assert.Equal(Canonical(expected), Canonical(actual));
-            Assert.Fail($"documents differ: {expected?.ToJsonString()} vs {actual?.ToJsonString()}");
+            Assert.Fail($"JSON differs.\nExpected:\n{expected?.ToJsonString(Indented)}\nActual:\n{actual?.ToJsonString(Indented)}");
         }
     }
 
-    /// <summary>Asserts JSON text equality including member order (for order-sensitive output such as fieldsV1).</summary>
+    /// <summary>Equal including the order of object keys (for results whose key order is specified).</summary>
     public static void SameText(string expected, JsonNode? actual) =>
         Assert.Equal(JsonNode.Parse(expected)!.ToJsonString(), actual?.ToJsonString());
 
