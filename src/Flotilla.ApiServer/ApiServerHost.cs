@@ -2,11 +2,13 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Flotilla.Api.Meta;
+using Flotilla.Api.Unstructured;
 using Flotilla.ApiServer.Controllers;
 using Flotilla.ApiServer.Core;
 using Flotilla.ApiServer.Http;
 using Flotilla.ApiServer.Registry;
 using Flotilla.ApiServer.Security;
+using Flotilla.ApiServer.Validation;
 using Flotilla.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -50,6 +52,30 @@ public sealed class ApiServerOptions
 
     /// <summary>Tuning of the store (event window, watcher buffers, batch size).</summary>
     public ResourceStoreOptions? StoreOptions { get; init; }
+
+    /// <summary>
+    /// CustomResourceDefinitions the server serves from its first request on: created when missing and updated when
+    /// their spec differs, at every start (a fleet's CRDs, say).
+    /// </summary>
+    public IReadOnlyList<JsonObject> CustomResourceDefinitions { get; init; } = [];
+
+    /// <summary>
+    /// The Service ClusterIP range (a CIDR such as <c>127.201.0.0/16</c>). When set, new Services get a ClusterIP from
+    /// it, as kube-apiserver's <c>--service-cluster-ip-range</c>; when null, Services keep whatever they were given.
+    /// </summary>
+    public string? ServiceClusterIpRange { get; init; }
+
+    /// <summary>
+    /// The cluster, context and user names in the kubeconfig the server writes (<c>&lt;name&gt;</c>, <c>&lt;name&gt;</c>,
+    /// <c>&lt;name&gt;-admin</c>), so kubeconfigs of several servers merge without clashing.
+    /// </summary>
+    public string KubeconfigName { get; init; } = "flotilla";
+
+    /// <summary>
+    /// Run the fleet hub's admission webhooks in-process (upstream's hub agent serves them): placement, member cluster,
+    /// override and eviction defaulting and validation. The CEL rules of fleet CRDs are enforced either way.
+    /// </summary>
+    public bool FleetAdmission { get; init; }
 }
 
 /// <summary>
@@ -107,10 +133,12 @@ public sealed class ApiServerHost : IAsyncDisposable
         };
 
         var registry = new ResourceRegistry();
-        var admission = new Admission(registry, time);
-        var service = new ResourceService(store, registry, admission, time);
+        var admission = new Admission(registry, time, new FleetAdmission(store, registry, options.FleetAdmission));
+        var serviceAddresses = new ServiceAddresses(options.ServiceClusterIpRange is { } range ? IPNetwork.Parse(range) : null);
+        var service = new ResourceService(store, registry, admission, time, serviceAddresses);
         admission.RegisterStoredDefinitions(store);
         await CreateInitialNamespacesAsync(service, cancellationToken).ConfigureAwait(false);
+        await InstallCustomResourceDefinitionsAsync(service, options.CustomResourceDefinitions, cancellationToken).ConfigureAwait(false);
         var controllers = new ServerControllers(service, options.LoggerFactory.CreateLogger<ServerControllers>());
         controllers.Start();
 
@@ -156,7 +184,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var url = new Uri($"https://{FormatHost(options.Address)}:{bound.Port}");
         serverAddress = $"{FormatHost(options.Address)}:{bound.Port}";
         var kubeconfig = Path.Combine(options.DataDirectory, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, Kubeconfig(url, ca, tokens.AdminToken), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(kubeconfig, Kubeconfig(options.KubeconfigName, url, ca, tokens.AdminToken), cancellationToken).ConfigureAwait(false);
         return new ApiServerHost(app, store, controllers, stopping, url, kubeconfig, tokens.AdminToken, ca);
     }
 
@@ -192,6 +220,37 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
     }
 
+    private static async Task InstallCustomResourceDefinitionsAsync(ResourceService service, IReadOnlyList<JsonObject> crds, CancellationToken cancellationToken)
+    {
+        var definitions = service.Registry.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!;
+        var options = RequestOptions.System("flotilla-apiserver");
+        foreach (var desired in crds)
+        {
+            var crd = (JsonObject)desired.DeepClone();
+            var name = crd.Name();
+            if (service.GetRaw(definitions, null, name) is not { } stored)
+            {
+                await service.CreateAsync(definitions, null, crd, options, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            var current = ResourceService.Decode(definitions, stored);
+            if (JsonNode.DeepEquals(current["spec"], StoredSpec(crd)))
+            {
+                continue;
+            }
+            current["spec"] = crd["spec"]!.DeepClone();
+            await service.UpdateAsync(definitions, null, name, null, current, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The spec <paramref name="crd"/> would have once stored (defaults applied), to compare with what is stored.</summary>
+    private static JsonNode? StoredSpec(JsonObject crd)
+    {
+        var probe = (JsonObject)crd.DeepClone();
+        CrdDefaults.Apply(probe);
+        return probe["spec"];
+    }
+
     private static bool IsPublic(PathString path) =>
         PublicPaths.Any(p => path.Equals(p, StringComparison.Ordinal) || path.StartsWithSegments(p, StringComparison.Ordinal));
 
@@ -205,26 +264,26 @@ public sealed class ApiServerHost : IAsyncDisposable
     private static string FormatHost(string address) =>
         IPAddress.TryParse(address, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address;
 
-    private static string Kubeconfig(Uri url, CertificateAuthority ca, string token)
+    private static string Kubeconfig(string name, Uri url, CertificateAuthority ca, string token)
     {
         var caData = Convert.ToBase64String(Encoding.UTF8.GetBytes(ca.CertificatePem));
         return $"""
             apiVersion: v1
             kind: Config
             clusters:
-            - name: flotilla
+            - name: {name}
               cluster:
                 server: {url.ToString().TrimEnd('/')}
                 certificate-authority-data: {caData}
             contexts:
-            - name: flotilla
+            - name: {name}
               context:
-                cluster: flotilla
-                user: admin
+                cluster: {name}
+                user: {name}-admin
                 namespace: default
-            current-context: flotilla
+            current-context: {name}
             users:
-            - name: admin
+            - name: {name}-admin
               user:
                 token: {token}
 

@@ -1,3 +1,7 @@
+using System.Reflection;
+using Flotilla.Api.Crd;
+using Flotilla.Api.Meta;
+
 namespace Flotilla.Client;
 
 /// <summary>A kind in one API group-version, e.g. <c>apps/v1 Deployment</c>. The core group is <c>""</c>.</summary>
@@ -42,4 +46,25 @@ public sealed record ResourceMapping(GroupVersionResource Resource, GroupVersion
 
     /// <summary><c>plural.group</c> (or just the plural for the core group), as upstream names resources in messages.</summary>
     public string QualifiedResource => Resource.Group.Length == 0 ? Resource.Resource : $"{Resource.Resource}.{Resource.Group}";
+}
+
+/// <summary>The mappings of typed custom resources, read from their <see cref="CustomResourceAttribute"/> (storage version).</summary>
+public static class CustomResourceMappings
+{
+    /// <summary>The mapping of <typeparamref name="T"/> in its storage version.</summary>
+    public static ResourceMapping Of<T>()
+        where T : KubeObject => Cache<T>.Mapping;
+
+    private static class Cache<T>
+        where T : KubeObject
+    {
+        public static readonly ResourceMapping Mapping = Create();
+
+        private static ResourceMapping Create()
+        {
+            var resource = typeof(T).GetCustomAttribute<CustomResourceAttribute>()
+                ?? throw new InvalidOperationException($"{typeof(T).FullName} is not a custom resource: it has no [CustomResource] attribute");
+            return new ResourceMapping(resource.Group, resource.Versions[0], resource.Plural, resource.Kind, resource.Namespaced);
+        }
+    }
 }

@@ -29,7 +29,7 @@ public sealed class TestApiServer : IAsyncDisposable
     /// </summary>
     public static async Task<TestApiServer> StartAsync(
         StorageBackend storage = StorageBackend.Memory, TemporaryDirectory? directory = null, TimeSpan? bookmarkInterval = null,
-        Flotilla.Storage.ResourceStoreOptions? storeOptions = null, int port = 0)
+        Flotilla.Storage.ResourceStoreOptions? storeOptions = null, int port = 0, TestServerFeatures? features = null)
     {
         var dir = directory ?? new TemporaryDirectory("flotilla-apiserver");
         var host = await ApiServerHost.StartAsync(new ApiServerOptions
@@ -39,6 +39,9 @@ public sealed class TestApiServer : IAsyncDisposable
             Storage = storage,
             WatchBookmarkInterval = bookmarkInterval ?? TimeSpan.FromMinutes(1),
             StoreOptions = storeOptions,
+            CustomResourceDefinitions = features?.CustomResourceDefinitions ?? [],
+            FleetAdmission = features?.FleetAdmission ?? false,
+            ServiceClusterIpRange = features?.ServiceClusterIpRange,
         });
         return new TestApiServer(host, dir, directory is null);
     }
@@ -85,4 +88,20 @@ public sealed class TestApiServer : IAsyncDisposable
             _directory.Dispose();
         }
     }
+}
+
+/// <summary>What a test server serves beyond the built-ins: CRDs installed at start, fleet admission, ClusterIP allocation.</summary>
+public sealed record TestServerFeatures
+{
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject> CustomResourceDefinitions { get; init; } = [];
+
+    public bool FleetAdmission { get; init; }
+
+    public string? ServiceClusterIpRange { get; init; }
+
+    /// <summary>A fleet hub: every fleet CRD and the hub's admission webhooks.</summary>
+    public static TestServerFeatures Hub => new() { CustomResourceDefinitions = Flotilla.Api.Crd.FleetCrds.Hub, FleetAdmission = true };
+
+    /// <summary>A member cluster: the member CRDs and ClusterIPs from <c>127.201.0.0/16</c>.</summary>
+    public static TestServerFeatures Member => new() { CustomResourceDefinitions = Flotilla.Api.Crd.FleetCrds.Member, ServiceClusterIpRange = "127.201.0.0/16" };
 }

@@ -14,7 +14,7 @@ namespace Flotilla.ApiServer.Core;
 /// <c>fieldValidation</c>, pruning), defaulting, then validation (metadata, schema or built-in rules, CRDs). It also
 /// carries the kind-specific side effects of writes: CRD status and API registration, namespace termination.
 /// </summary>
-internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
+internal sealed class Admission(ResourceRegistry registry, TimeProvider time, FleetAdmission? fleet = null)
 {
     private const string CrdGroup = "apiextensions.k8s.io";
 
@@ -22,6 +22,7 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
     {
         Decode(resource, obj, options);
         Default(resource, obj);
+        fleet?.Mutate(resource, obj);
         if (IsCrd(resource))
         {
             CrdDefaults.Apply(obj);
@@ -32,6 +33,7 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
             causes.AddRange(CrdValidation.Validate(obj));
         }
         Reject(resource, obj, causes);
+        fleet?.Validate(resource, obj, old: null);
         if (IsCrd(resource))
         {
             obj["status"] = CrdDefaults.AcceptedStatus(obj, time.GetUtcNow());
@@ -46,7 +48,15 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
     public void AdmitUpdate(ResourceDefinition resource, JsonObject obj, JsonObject old, RequestOptions options, string? subresource)
     {
         Decode(resource, obj, options);
+        if (ServiceAddresses.IsService(resource) && subresource is null)
+        {
+            ServiceAddresses.KeepAllocated(obj, old);
+        }
         Default(resource, obj);
+        if (subresource is null)
+        {
+            fleet?.Mutate(resource, obj);
+        }
         if (IsCrd(resource) && subresource is null)
         {
             CrdDefaults.Apply(obj);
@@ -57,6 +67,11 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
             causes.AddRange(CrdValidation.ValidateUpdate(obj, old));
         }
         Reject(resource, obj, causes);
+        if (subresource is null)
+        {
+            // Upstream's webhooks and CRD rules guard the object, not its status subresource.
+            fleet?.Validate(resource, obj, old);
+        }
         if (IsCrd(resource) && subresource is null)
         {
             obj["status"] = CrdDefaults.AcceptedStatus(obj, time.GetUtcNow(), old["status"] as JsonObject);
@@ -66,6 +81,9 @@ internal sealed class Admission(ResourceRegistry registry, TimeProvider time)
             status["phase"] = "Terminating";
         }
     }
+
+    /// <summary>Admission of a DELETE request (fleet webhooks); throws when it is refused.</summary>
+    public void AdmitDelete(ResourceDefinition resource, JsonObject obj) => fleet?.ValidateDelete(resource, obj);
 
     /// <summary>Prepares an object for deletion: what must happen before it may go.</summary>
     public static void PrepareDelete(ResourceDefinition resource, JsonObject obj)

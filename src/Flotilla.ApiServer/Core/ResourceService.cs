@@ -14,7 +14,7 @@ internal sealed record WriteOutcome(JsonObject Object, bool Created = false, boo
 /// status isolation, generation, finalizers and deletion, admission. Every write of every client and of the
 /// server's own controllers goes through here.
 /// </summary>
-internal sealed class ResourceService(IResourceStore store, ResourceRegistry registry, Admission admission, TimeProvider time)
+internal sealed class ResourceService(IResourceStore store, ResourceRegistry registry, Admission admission, TimeProvider time, ServiceAddresses? serviceAddresses = null)
 {
     /// <summary>How often an unconditional read-modify-write retries when another writer got there first.</summary>
     private const int MaxAttempts = 16;
@@ -87,6 +87,9 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
             return new WriteOutcome(obj, Created: true);
         }
         var key = ObjectKeys.Key(resource, obj.Namespace(), name);
+        using var addresses = serviceAddresses is not null && ServiceAddresses.IsService(resource)
+            ? await serviceAddresses.AllocateAsync(this, resource, obj, cancellationToken).ConfigureAwait(false)
+            : null;
         var result = await store.CreateAsync(key, rev => Render(obj, rev), cancellationToken).ConfigureAwait(false);
         return result.Status switch
         {
@@ -153,7 +156,10 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
             {
                 return outcome;
             }
-            if (requested.Length > 0 || attempt >= MaxAttempts)
+            // Another writer got in between. Retry against the latest state: a write that pinned a resourceVersion
+            // (a PUT, or a patch that sets one) fails the check above on the next attempt with 409, while one that
+            // merely inherited the stored version (a patch or apply without one) is applied to the latest state.
+            if (attempt >= MaxAttempts)
             {
                 throw ApiException.Conflict(resource.Plural, resource.Group, name);
             }
@@ -235,6 +241,10 @@ internal sealed class ResourceService(IResourceStore store, ResourceRegistry reg
             {
                 throw ApiException.Conflict(resource.Plural, resource.Group, name,
                     $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {obj.ResourceVersion()}");
+            }
+            if (attempt == 1 && !obj.IsDeleting())
+            {
+                admission.AdmitDelete(resource, obj);
             }
             var policy = options.Propagation ?? PropagationPolicy.Background;
             var finalizers = obj.Finalizers();

@@ -45,4 +45,21 @@ public static class ObjectAccessors
         Uid = static o => (o["metadata"] as JsonObject)?.GetString("uid"),
         MatchesLabels = static (o, selector) => selector.IsEverything || selector.Matches(o.Labels()),
     };
+
+    /// <summary>Reads the <see cref="ObjectMeta"/> of any typed <see cref="KubeObject"/>.</summary>
+    public static ObjectAccessor<T> Typed<T>()
+        where T : KubeObject => TypedAccessor<T>.Instance;
+
+    private static class TypedAccessor<T>
+        where T : KubeObject
+    {
+        public static readonly ObjectAccessor<T> Instance = new()
+        {
+            Namespace = static o => o.Metadata.Namespace,
+            Name = static o => o.Metadata.Name,
+            ResourceVersion = static o => o.Metadata.ResourceVersion,
+            Uid = static o => o.Metadata.Uid,
+            MatchesLabels = static (o, selector) => selector.IsEverything || selector.Matches(o.Metadata.Labels),
+        };
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Flotilla.Api.Meta;
 using Microsoft.Extensions.Logging;
 
 namespace Flotilla.Client.Informers;
@@ -81,6 +82,11 @@ public sealed class SharedInformerFactory : IAsyncDisposable
             return informer;
         }
     }
+
+    /// <summary>The typed informer of a <see cref="KubeObject"/> model, read through its <see cref="ObjectMeta"/>.</summary>
+    public SharedInformer<T> For<T>(ResourceMapping mapping, JsonTypeInfo<T> typeInfo, string? @namespace = null, string? labelSelector = null, string? fieldSelector = null)
+        where T : KubeObject =>
+        For(mapping, typeInfo, ObjectAccessors.Typed<T>(), @namespace, labelSelector, fieldSelector);
 
     /// <summary>The dynamic informer of the resource serving <paramref name="kind"/>, found through discovery.</summary>
     public async Task<SharedInformer<JsonObject>> ForAsync(

@@ -119,7 +119,11 @@ public sealed class Controller<TKey> : IHostedService, IAsyncDisposable
             await graceOver.CancelAsync().ConfigureAwait(false);
             if (!workers.IsCompleted)
             {
-                ControllerLog.CancellingInFlight(_logger, Name, Volatile.Read(ref _inFlight));
+                // Idle workers may simply not have seen the shutdown yet; only interrupted reconciles are worth a warning.
+                if (Volatile.Read(ref _inFlight) is var inFlight and > 0)
+                {
+                    ControllerLog.CancellingInFlight(_logger, Name, inFlight);
+                }
                 await _cancelReconciles.CancelAsync().ConfigureAwait(false);
             }
         }

@@ -1,39 +1,21 @@
 using System.Text.Json.Serialization;
+using Flotilla.Api.Meta;
 
 namespace Flotilla.Client.Tests.Support;
 
 /// <summary>A hand-written typed model (Flotilla.Api has no typed ConfigMap), to exercise the typed client path.</summary>
-internal sealed class ConfigMap
+internal sealed class ConfigMap : KubeObject
 {
-    public string ApiVersion { get; set; } = "v1";
-
-    public string Kind { get; set; } = "ConfigMap";
-
-    public ObjectMeta Metadata { get; set; } = new();
+    public ConfigMap()
+    {
+        ApiVersion = "v1";
+        Kind = "ConfigMap";
+    }
 
     public Dictionary<string, string>? Data { get; set; }
 }
 
-internal sealed class ObjectMeta
-{
-    public string? Name { get; set; }
-
-    public string? GenerateName { get; set; }
-
-    public string? Namespace { get; set; }
-
-    public string? Uid { get; set; }
-
-    public string? ResourceVersion { get; set; }
-
-    public Dictionary<string, string>? Labels { get; set; }
-
-    public List<string>? Finalizers { get; set; }
-
-    public string? DeletionTimestamp { get; set; }
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(KubeTimeConverter)])]
 [JsonSerializable(typeof(ConfigMap))]
 internal sealed partial class TestJson : JsonSerializerContext;
 
