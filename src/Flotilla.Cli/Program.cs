@@ -10,6 +10,12 @@ internal static class Program
     {
         var root = new RootCommand("Flotilla: a Kubernetes fleet manager (hub, member agents, multi-cluster load balancing).")
         {
+            UpCommand.Create(),
+            DownCommand.Create(),
+            StatusCommand.Create(),
+            GetCredentialsCommand.Create(),
+            HubCommand.Create(),
+            MemberAgentCommand.Create(),
             ApiServerCommand.Create(),
             CrdsCommand.Create(),
         };

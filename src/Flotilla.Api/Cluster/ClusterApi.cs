@@ -31,6 +31,19 @@ public static class AgentType
     public const string ServiceExportImportAgent = "ServiceExportImportAgent";
 }
 
+/// <summary>Taint effects (<c>spec.taints[].effect</c>), which placement tolerations match: only NoSchedule exists.</summary>
+public static class TaintEffect
+{
+    public const string NoSchedule = "NoSchedule";
+}
+
+/// <summary>MemberCluster <c>spec.deleteOptions.validationMode</c> values.</summary>
+public static class DeleteValidationMode
+{
+    public const string Strict = "Strict";
+    public const string Skip = "Skip";
+}
+
 /// <summary>Condition types on MemberCluster, InternalMemberCluster and agent statuses.</summary>
 public static class MemberClusterConditionType
 {

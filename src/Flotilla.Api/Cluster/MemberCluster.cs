@@ -78,15 +78,15 @@ public sealed class Taint
     public string? Value { get; set; }
 
     [Required]
-    [Enum("NoSchedule")]
+    [Enum(TaintEffect.NoSchedule)]
     [Description("The effect of the taint on ClusterResourcePlacements that do not tolerate the taint. Only NoSchedule is supported.")]
     public string Effect { get; set; } = "";
 }
 
 public sealed class DeleteOptions
 {
-    [Default("\"Strict\"")]
-    [Enum("Skip", "Strict")]
+    [Default("\"" + DeleteValidationMode.Strict + "\"")]
+    [Enum(DeleteValidationMode.Skip, DeleteValidationMode.Strict)]
     [Description("ValidationMode determines how the member cluster deletion is validated: Strict denies deletion while the cluster still exports services; Skip bypasses the check.")]
     public string? ValidationMode { get; set; }
 }

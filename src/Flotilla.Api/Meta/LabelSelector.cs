@@ -144,11 +144,68 @@ public sealed class LabelSelector
         }
     }
 
-    /// <summary>Returns why <paramref name="key"/> is not a valid label key, or <c>null</c> when it is.</summary>
-    public static string? ValidateLabelKey(string key) => LabelSelectorValidation.ValidateKey(key);
+    /// <summary>
+    /// Returns why <paramref name="key"/> is not a valid label key, or <c>null</c> when it is. The rule is upstream's
+    /// (<see cref="NameValidation.IsQualifiedName"/>); the message is the first problem only, in a shorter wording than
+    /// upstream's list, for selectors, fleet files and taint keys.
+    /// </summary>
+    public static string? ValidateLabelKey(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var name = key;
+        if (slash >= 0)
+        {
+            if (key.IndexOf('/', slash + 1) >= 0)
+            {
+                return "a qualified name may contain at most one '/', separating an optional DNS subdomain prefix from the name (e.g. 'example.com/MyName')";
+            }
+            var prefix = key[..slash];
+            name = key[(slash + 1)..];
+            if (prefix.Length == 0)
+            {
+                return "prefix part must be non-empty";
+            }
+            if (prefix.Length > NameValidation.Dns1123SubdomainMaxLength)
+            {
+                return $"prefix part must be no more than {NameValidation.Dns1123SubdomainMaxLength} characters";
+            }
+            if (!NameValidation.MatchesDns1123Subdomain(prefix))
+            {
+                return "prefix part must be a lowercase RFC 1123 subdomain: lower case alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character (e.g. 'example.com')";
+            }
+        }
 
-    /// <summary>Returns why <paramref name="value"/> is not a valid label value, or <c>null</c> when it is.</summary>
-    public static string? ValidateLabelValue(string value) => LabelSelectorValidation.ValidateValue(value);
+        if (name.Length == 0)
+        {
+            return "name part must be non-empty";
+        }
+        if (name.Length > NameValidation.QualifiedNameMaxLength)
+        {
+            return $"name part must be no more than {NameValidation.QualifiedNameMaxLength} characters";
+        }
+        return NameValidation.MatchesQualifiedName(name)
+            ? null
+            : "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', 'my.name', or '123-abc')";
+    }
+
+    /// <summary>
+    /// Returns why <paramref name="value"/> is not a valid label value, or <c>null</c> when it is: upstream's rule
+    /// (<see cref="NameValidation.IsValidLabelValue"/>), the first problem only, in the wording of <see cref="ValidateLabelKey"/>.
+    /// </summary>
+    public static string? ValidateLabelValue(string value)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+        if (value.Length > NameValidation.LabelValueMaxLength)
+        {
+            return $"must be no more than {NameValidation.LabelValueMaxLength} characters";
+        }
+        return NameValidation.MatchesQualifiedName(value)
+            ? null
+            : "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', 'my_value', or '12345')";
+    }
 
     /// <summary>Whether every requirement holds for <paramref name="labels"/>; <c>null</c> is an empty label set.</summary>
     public bool Matches(IReadOnlyDictionary<string, string>? labels)

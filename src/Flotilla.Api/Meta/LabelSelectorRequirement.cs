@@ -27,7 +27,7 @@ public sealed class LabelSelectorRequirement
     public LabelSelectorRequirement(string key, LabelSelectorOperator op, IEnumerable<string>? values = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var error = LabelSelectorValidation.ValidateKey(key);
+        var error = LabelSelector.ValidateLabelKey(key);
         if (error is not null)
         {
             throw ApiException.BadRequest($"invalid label key \"{key}\": {error}");
@@ -50,7 +50,7 @@ public sealed class LabelSelectorRequirement
 
         foreach (var value in distinct)
         {
-            var valueError = LabelSelectorValidation.ValidateValue(value);
+            var valueError = LabelSelector.ValidateLabelValue(value);
             if (valueError is not null)
             {
                 throw ApiException.BadRequest($"invalid label value \"{value}\" at key \"{key}\": {valueError}");

@@ -38,7 +38,7 @@ public sealed class ServiceImportRef
 {
     [Required]
     [MaxLength(63)]
-    [Pattern(NetworkingNames.Dns1035LabelPattern)]
+    [Pattern("^(" + NameValidation.Dns1035LabelFormat + ")$")]
     [Description("Name is the name of the referent.")]
     public string Name { get; set; } = "";
 }

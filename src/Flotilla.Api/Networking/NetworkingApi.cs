@@ -1,4 +1,5 @@
 using Flotilla.Api.Cluster;
+using Flotilla.Api.Meta;
 
 namespace Flotilla.Api.Networking;
 
@@ -109,7 +110,7 @@ public static class NetworkingApi
     {
         var name = string.Join('-',
             Cut(clusterId), Cut(ns), Cut(endpointSliceName), uuid.ToString("D")[..FleetUniqueNameSuffixLength]);
-        if (NetworkingNames.IsDns1123Subdomain(name))
+        if (NameValidation.IsDns1123Subdomain(name).Count == 0)
         {
             return name;
         }

@@ -342,12 +342,6 @@ public static class TolerationOperator
     public const string Exists = "Exists";
 }
 
-/// <summary>Taint and toleration effects (only NoSchedule exists).</summary>
-public static class TaintEffect
-{
-    public const string NoSchedule = "NoSchedule";
-}
-
 /// <summary><c>topologySpreadConstraints[].whenUnsatisfiable</c>.</summary>
 public static class UnsatisfiableConstraintAction
 {

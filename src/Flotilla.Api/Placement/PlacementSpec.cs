@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Flotilla.Api.Cluster;
 using Flotilla.Api.Crd;
 using Flotilla.Api.Meta;
 

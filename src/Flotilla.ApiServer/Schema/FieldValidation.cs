@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Flotilla.Api.Meta;
-using Flotilla.ApiServer.Validation;
 
 namespace Flotilla.ApiServer.Schema;
 

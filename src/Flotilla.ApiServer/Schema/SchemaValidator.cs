@@ -98,7 +98,7 @@ internal static class SchemaValidator
 
     /// <summary>Enum values are listed raw when they are strings and as JSON otherwise, as upstream lists them.</summary>
     private static string EnumText(JsonNode? value) =>
-        JsonKinds.Of(value) == JsonKind.String ? value!.GetValue<string>() : GoFormat.Json(value);
+        JsonKinds.Of(value) == JsonKind.String ? value!.GetValue<string>() : JsonGoFormat.Json(value);
 
     private static void ValidateNumber(JsonNode value, SchemaNode schema, FieldPath path, List<StatusCause> causes)
     {
@@ -246,7 +246,7 @@ internal static class SchemaValidator
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < array.Count; i++)
         {
-            var key = GoFormat.Json(array[i]);
+            var key = JsonGoFormat.Json(array[i]);
             seen[key] = seen.TryGetValue(key, out var times) ? times + 1 : 1;
             if (times == 1)
             {
@@ -277,11 +277,11 @@ internal static class SchemaValidator
                     present.Add(new(key, keyValue));
                 }
             }
-            var identity = string.Join("\u0000", present.Select(p => p.Key + "=" + GoFormat.Json(p.Value)));
+            var identity = string.Join("\u0000", present.Select(p => p.Key + "=" + JsonGoFormat.Json(p.Value)));
             seen[identity] = seen.TryGetValue(identity, out var times) ? times + 1 : 1;
             if (times == 1)
             {
-                causes.Add(FieldErrors.DuplicateRendered(path.Index(i).ToString(), GoFormat.InterfaceMap(present)));
+                causes.Add(FieldErrors.DuplicateRendered(path.Index(i).ToString(), JsonGoFormat.InterfaceMap(present)));
             }
         }
     }

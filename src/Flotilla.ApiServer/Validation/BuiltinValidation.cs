@@ -155,7 +155,7 @@ internal static class BuiltinValidation
             }
             else
             {
-                foreach (var msg in Content.IsDns1123Label(name))
+                foreach (var msg in NameValidation.IsDns1123Label(name))
                 {
                     causes.Add(FieldErrors.Invalid(at + ".name", name, msg));
                 }
@@ -223,7 +223,7 @@ internal static class BuiltinValidation
             }
             else if (name.Length > 0)
             {
-                foreach (var msg in Content.IsDns1123Label(name))
+                foreach (var msg in NameValidation.IsDns1123Label(name))
                 {
                     causes.Add(FieldErrors.Invalid(at + ".name", name, msg));
                 }
@@ -284,7 +284,7 @@ internal static class BuiltinValidation
     {
         foreach (var (key, _) in map ?? [])
         {
-            foreach (var msg in Content.IsConfigMapKey(key))
+            foreach (var msg in NameValidation.IsConfigMapKey(key))
             {
                 causes.Add(FieldErrors.Invalid($"{field}[{key}]", key, msg));
             }
@@ -303,7 +303,7 @@ internal static class BuiltinValidation
     {
         if (port is < 1 or > 65535)
         {
-            causes.Add(FieldErrors.Invalid(field, port, Content.InclusiveRangeError(1, 65535)));
+            causes.Add(FieldErrors.Invalid(field, port, NameValidation.InclusiveRangeError(1, 65535)));
         }
     }
 

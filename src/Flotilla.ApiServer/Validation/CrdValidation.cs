@@ -99,7 +99,7 @@ internal static class CrdValidation
             causes.Add(FieldErrors.Required("spec.group"));
             return;
         }
-        var errs = Content.IsDns1123Subdomain(group);
+        var errs = NameValidation.IsDns1123Subdomain(group);
         if (errs.Count > 0)
         {
             causes.Add(FieldErrors.Invalid("spec.group", group, string.Join(",", errs)));
@@ -137,7 +137,7 @@ internal static class CrdValidation
             var name = JsonKinds.Text(version["name"]);
             storageCount += JsonKinds.IsTrue(version["storage"]) ? 1 : 0;
             unique &= seen.Add(name);
-            var nameErrors = Content.IsDns1035Label(name);
+            var nameErrors = NameValidation.IsDns1035Label(name);
             if (nameErrors.Count > 0)
             {
                 causes.Add(FieldErrors.Invalid(path + ".name", name, string.Join(",", nameErrors)));
@@ -386,7 +386,7 @@ internal static class CrdValidation
         foreach (var field in (string[])["plural", "singular"])
         {
             var value = JsonKinds.Text(names[field]);
-            var errs = value.Length > 0 ? Content.IsDns1035Label(value) : [];
+            var errs = value.Length > 0 ? NameValidation.IsDns1035Label(value) : [];
             if (errs.Count > 0)
             {
                 causes.Add(FieldErrors.Invalid("spec.names." + field, value, string.Join(",", errs)));
@@ -397,7 +397,7 @@ internal static class CrdValidation
         foreach (var (field, value) in (ReadOnlySpan<(string, string)>)[("kind", kind), ("listKind", listKind)])
         {
             // Kinds are CamelCase: the rule is the DNS-1035 label rule on the lowercased value.
-            var errs = value.Length > 0 ? Content.IsDns1035Label(value.ToLowerInvariant()) : [];
+            var errs = value.Length > 0 ? NameValidation.IsDns1035Label(value.ToLowerInvariant()) : [];
             if (errs.Count > 0)
             {
                 causes.Add(FieldErrors.Invalid("spec.names." + field, value, "may have mixed case, but should otherwise match: " + string.Join(",", errs)));
@@ -412,7 +412,7 @@ internal static class CrdValidation
             for (var i = 0; i < items.Count; i++)
             {
                 var value = JsonKinds.Text(items[i]);
-                var errs = Content.IsDns1035Label(value);
+                var errs = NameValidation.IsDns1035Label(value);
                 if (errs.Count > 0)
                 {
                     causes.Add(FieldErrors.Invalid($"spec.names.{list}[{i}]", value, string.Join(",", errs)));

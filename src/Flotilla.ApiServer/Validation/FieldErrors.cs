@@ -24,7 +24,7 @@ internal static class FieldErrors
         Invalid(field.ToString(), value, detail);
 
     public static StatusCause Invalid(string field, JsonNode? value, string detail) =>
-        InvalidRendered(field, GoFormat.Value(value), detail);
+        InvalidRendered(field, JsonGoFormat.Value(value), detail);
 
     public static StatusCause Invalid(string field, string value, string detail) =>
         InvalidRendered(field, GoFormat.Quote(value), detail);
@@ -42,12 +42,12 @@ internal static class FieldErrors
         new(RequiredReason, WithDetail("Required value", detail), field);
 
     public static StatusCause NotSupported(string field, JsonNode? value, IEnumerable<string> supported) =>
-        NotSupportedRendered(field, GoFormat.Value(value), supported);
+        NotSupportedRendered(field, JsonGoFormat.Value(value), supported);
 
     public static StatusCause NotSupported(string field, string value, IEnumerable<string> supported) =>
         NotSupportedRendered(field, GoFormat.Quote(value), supported);
 
-    public static StatusCause Duplicate(string field, JsonNode? value) => DuplicateRendered(field, GoFormat.Value(value));
+    public static StatusCause Duplicate(string field, JsonNode? value) => DuplicateRendered(field, JsonGoFormat.Value(value));
 
     public static StatusCause Duplicate(string field, string value) => DuplicateRendered(field, GoFormat.Quote(value));
 

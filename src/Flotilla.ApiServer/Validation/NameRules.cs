@@ -1,3 +1,4 @@
+using Flotilla.Api.Meta;
 using Flotilla.ApiServer.Registry;
 
 namespace Flotilla.ApiServer.Validation;
@@ -50,7 +51,7 @@ internal static class NameRules
     {
         if (kind == NameKind.PathSegment)
         {
-            return isPrefix ? Content.IsPathSegmentPrefix(name) : Content.IsPathSegmentName(name);
+            return isPrefix ? NameValidation.IsPathSegmentPrefix(name) : NameValidation.IsPathSegmentName(name);
         }
         if (isPrefix && name.EndsWith('-'))
         {
@@ -58,12 +59,12 @@ internal static class NameRules
         }
         return kind switch
         {
-            NameKind.Dns1123Label => Content.IsDns1123Label(name),
-            NameKind.Dns1035Label => Content.IsDns1035Label(name),
-            _ => Content.IsDns1123Subdomain(name),
+            NameKind.Dns1123Label => NameValidation.IsDns1123Label(name),
+            NameKind.Dns1035Label => NameValidation.IsDns1035Label(name),
+            _ => NameValidation.IsDns1123Subdomain(name),
         };
     }
 
     /// <summary>Whether a name taken from a URL path can address an object at all (upstream checks this on every verb).</summary>
-    public static IReadOnlyList<string> CheckPathSegment(string name) => Content.IsPathSegmentName(name);
+    public static IReadOnlyList<string> CheckPathSegment(string name) => NameValidation.IsPathSegmentName(name);
 }

@@ -69,7 +69,7 @@ internal static class ObjectMetaValidation
         var ns = JsonKinds.Text(metadata["namespace"]);
         if (namespaced && ns.Length > 0)
         {
-            foreach (var msg in Content.IsDns1123Label(ns))
+            foreach (var msg in NameValidation.IsDns1123Label(ns))
             {
                 causes.Add(FieldErrors.Invalid("metadata.namespace", ns, msg));
             }
@@ -101,7 +101,7 @@ internal static class ObjectMetaValidation
         }
         foreach (var (key, value) in map)
         {
-            foreach (var msg in Content.IsQualifiedName(key))
+            foreach (var msg in NameValidation.IsLabelKey(key))
             {
                 causes.Add(FieldErrors.Invalid(field, key, msg));
             }
@@ -111,7 +111,7 @@ internal static class ObjectMetaValidation
                 continue;
             }
             var text = value!.GetValue<string>();
-            foreach (var msg in Content.IsLabelValue(text))
+            foreach (var msg in NameValidation.IsValidLabelValue(text))
             {
                 causes.Add(FieldErrors.Invalid(field, text, msg));
             }
@@ -133,7 +133,7 @@ internal static class ObjectMetaValidation
         foreach (var (key, value) in map)
         {
             // Upstream checks annotation keys case-insensitively: the rule is the label-key rule on the lowercased key.
-            foreach (var msg in Content.IsQualifiedName(key.ToLowerInvariant()))
+            foreach (var msg in NameValidation.IsLabelKey(key.ToLowerInvariant()))
             {
                 causes.Add(FieldErrors.Invalid(field, key, msg));
             }
@@ -235,7 +235,7 @@ internal static class ObjectMetaValidation
                 continue;
             }
             var finalizer = item!.GetValue<string>();
-            foreach (var msg in Content.IsQualifiedName(finalizer))
+            foreach (var msg in NameValidation.IsLabelKey(finalizer))
             {
                 causes.Add(FieldErrors.Invalid(field, finalizer, msg));
             }

@@ -119,8 +119,9 @@ public sealed class Controller<TKey> : IHostedService, IAsyncDisposable
             await graceOver.CancelAsync().ConfigureAwait(false);
             if (!workers.IsCompleted)
             {
-                // Idle workers may simply not have seen the shutdown yet; only interrupted reconciles are worth a warning.
-                if (Volatile.Read(ref _inFlight) is var inFlight and > 0)
+                // Idle workers may simply not have seen the shutdown yet, and a stop without grace (DisposeAsync) means
+                // to interrupt: only reconciles cut short by an expired grace period are worth a warning.
+                if (Volatile.Read(ref _inFlight) is var inFlight and > 0 && !cancellationToken.IsCancellationRequested)
                 {
                     ControllerLog.CancellingInFlight(_logger, Name, inFlight);
                 }

@@ -19,7 +19,7 @@ internal static partial class EventLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Namespace}/{Name} already exists")]
     public static partial void AlreadyExists(ILogger logger, string @namespace, string name);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Abandoning {Count} queued event(s) at shutdown")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Abandoning {Count} unwritten event(s) at shutdown")]
     public static partial void Abandoned(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped event {Reason} for {Kind} {Name}: the recorder was disposed")]

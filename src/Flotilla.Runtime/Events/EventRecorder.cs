@@ -125,7 +125,8 @@ public sealed class EventRecorder : IEventRecorder, IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            EventLog.Abandoned(_logger, _queue.Reader.Count);
+            // The writer only outlives the timeout while it is busy with an Event, which is abandoned too.
+            EventLog.Abandoned(_logger, _queue.Reader.Count + 1);
             await _abandon.CancelAsync().ConfigureAwait(false);
             await _writer.ConfigureAwait(false);
         }

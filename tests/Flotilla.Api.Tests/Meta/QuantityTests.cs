@@ -51,4 +51,81 @@ public sealed class QuantityTests
 
     [Fact]
     public void AtLeastZero_Negative_IsZero() => Assert.Equal(0m, (Quantity.Parse("1") - Quantity.Parse("2")).AtLeastZero().Value);
+
+    [Theory]
+    [InlineData("1", "1", 0)]
+    [InlineData("1Ki", "1024", 0)]
+    [InlineData("0.1", "100m", 0)]
+    [InlineData("1e3", "1k", 0)]
+    [InlineData("1.5Gi", "1610612736", 0)]
+    [InlineData("+2", "2.0", 0)]
+    [InlineData("-1", "1", -1)]
+    [InlineData("999m", "1", -1)]
+    [InlineData("1Ei", "1E", 1)]
+    [InlineData("1e100000", "1e99999", 1)]
+    [InlineData("0", "-0", 0)]
+    [InlineData(".5", "0.5", 0)]
+    public void CompareTo_UpstreamGrammar_ExactAcrossSuffixes(string left, string right, int expected)
+    {
+        Assert.True(Quantity.TryParse(left, out var a, out _));
+        Assert.True(Quantity.TryParse(right, out var b, out _));
+
+        Assert.Equal(expected, Math.Sign(a.CompareTo(b)));
+        Assert.Equal(-expected, Math.Sign(b.CompareTo(a)));
+    }
+
+    [Theory]
+    [InlineData("", Quantity.FormatWrongError)]
+    [InlineData("abc", Quantity.FormatWrongError)]
+    [InlineData("1.5.5", Quantity.FormatWrongError)]
+    [InlineData("5Gb", Quantity.FormatWrongError)]
+    [InlineData("1 ", Quantity.FormatWrongError)]
+    [InlineData("1ki", Quantity.SuffixError)]
+    [InlineData("1e", Quantity.SuffixError)]
+    public void TryParse_Malformed_UpstreamError(string text, string expected)
+    {
+        Assert.False(Quantity.TryParse(text, out _, out var error));
+        Assert.Equal(expected, error);
+    }
+
+    [Theory]
+    [InlineData("Gi")]
+    [InlineData("+")]
+    [InlineData("1e100000")]
+    [InlineData("1e-30")]
+    public void TryParse_UpstreamOnly_RejectedForComputing(string text)
+    {
+        Assert.True(Quantity.TryParse(text, out _, out _));
+
+        Assert.False(Quantity.TryParse(text, out _));
+    }
+
+    [Fact]
+    public void Equals_SameAmountWrittenDifferently_Equal()
+    {
+        Assert.Equal(Quantity.Parse("1.50"), Quantity.Parse("1500m"));
+        Assert.Equal(Quantity.Parse("1.50").GetHashCode(), Quantity.Parse("1500m").GetHashCode());
+        Assert.Equal(new Quantity(1.5m), Quantity.Parse("1.5"));
+    }
+
+    [Theory]
+    [InlineData("0.1n", "1n")]
+    [InlineData("-0.1n", "-1n")]
+    [InlineData("1e-30", "1n")]
+    [InlineData("1e100000", "1e100000")]
+    [InlineData("1e21", "1000E")]
+    public void ToString_BeyondSuffixes_RoundsOrUsesExponent(string text, string canonical)
+    {
+        Assert.True(Quantity.TryParse(text, out var quantity, out _));
+
+        Assert.Equal(canonical, quantity.ToString());
+    }
+
+    [Fact]
+    public void Value_BeyondDecimal_Throws()
+    {
+        Assert.True(Quantity.TryParse("1e100000", out var quantity, out _));
+
+        Assert.Throws<OverflowException>(() => quantity.Value);
+    }
 }

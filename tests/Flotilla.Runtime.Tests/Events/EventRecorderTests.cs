@@ -210,9 +210,9 @@ public sealed class EventRecorderTests
         var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
         var dropped = logs.Entries.Count(e => e.Message.StartsWith("Dropped event Synced for ConfigMap x: the queue is full", StringComparison.Ordinal));
         Assert.Equal("Event queue full (1); dropping events, starting with Synced for ConfigMap demo/x", warnings[0]);
-        // Event 0 is being written and event 1 waits; the first drop (event 2) warned, the other seven were logged quietly.
+        // Event 0 is being written and event 1 waits (both abandoned); the first drop (event 2) warned, the other seven were logged quietly.
         Assert.Equal(7, dropped);
-        Assert.Equal("Abandoning 1 queued event(s) at shutdown", warnings[^1]);
+        Assert.Equal("Abandoning 2 unwritten event(s) at shutdown", warnings[^1]);
         Assert.Equal(2, warnings.Count);
     }
 

@@ -1,15 +1,14 @@
-using System.Globalization;
 using Flotilla.Api.Admission;
 using Flotilla.Api.Meta;
 using Flotilla.Api.Networking;
-using Flotilla.Api.Networking.Admission;
 
 namespace Flotilla.Api.Cluster.Admission;
 
 /// <summary>
 /// Admission for MemberCluster (placement spec §1.1, §8.5; networking spec §6.3), in the order a real API server
-/// applies it: the CRD's schema and CEL rules first (422 Invalid), then upstream's validating webhook (403 denial),
-/// which checks the taints on create and update and guards deletion while the cluster still exports services.
+/// applies it: the CRD's CEL rule first (422 Invalid), then upstream's validating webhook (403 denial), which checks
+/// the taints on create and update and guards deletion while the cluster still exports services. The CRD's schema
+/// rules come before both and are the server's: it validates objects against the generated CRD first.
 /// </summary>
 /// <remarks>
 /// The spec quotes only the deletion message verbatim. The taint messages are written in upstream's style
@@ -23,10 +22,6 @@ public static class MemberClusterValidator
     /// <c>fleet.&lt;resource&gt;.validating</c> naming.
     /// </summary>
     public const string WebhookName = "fleet.membercluster.validating";
-
-    public const int MaxTaints = 100;
-    public const int MinHeartbeatPeriodSeconds = 1;
-    public const int MaxHeartbeatPeriodSeconds = 600;
 
     private const int MaxNameLength = 63;
     private const string NameLengthMessage = "metadata.name max length is 63";
@@ -69,76 +64,30 @@ public static class MemberClusterValidator
 
     private static AdmissionResult Validate(MemberCluster cluster)
     {
-        var invalid = AdmissionResult.Invalid(RuleErrors(cluster));
-        if (invalid.IsInvalid)
-        {
-            return invalid;
-        }
-        var denials = TaintErrors(cluster.Spec.Taints ?? []);
-        return denials.Count == 0 ? AdmissionResult.Allowed : AdmissionResult.Deny(WebhookName, Aggregate(denials));
-    }
-
-    /// <summary>
-    /// The CRD's own rules. Flotilla's server checks the schema rules structurally before admission, so in the server
-    /// only the CEL name rule is new here; typed callers get all of them.
-    /// </summary>
-    private static List<StatusCause> RuleErrors(MemberCluster cluster)
-    {
-        var errors = new List<StatusCause>();
-        var spec = cluster.Spec;
-        // The typed model reads an absent identity as an empty subject.
-        if (spec.Identity is null || (spec.Identity.Kind.Length == 0 && spec.Identity.Name.Length == 0))
-        {
-            errors.Add(FieldError.Required("spec.identity"));
-        }
-        if (spec.HeartbeatPeriodSeconds is int period)
-        {
-            if (period < MinHeartbeatPeriodSeconds)
-            {
-                errors.Add(SchemaErrors.Minimum("spec.heartbeatPeriodSeconds", period, MinHeartbeatPeriodSeconds));
-            }
-            else if (period > MaxHeartbeatPeriodSeconds)
-            {
-                errors.Add(SchemaErrors.Maximum("spec.heartbeatPeriodSeconds", period, MaxHeartbeatPeriodSeconds));
-            }
-        }
-        var taints = spec.Taints ?? [];
-        if (taints.Count > MaxTaints)
-        {
-            errors.Add(SchemaErrors.TooMany("spec.taints", taints.Count, MaxTaints));
-        }
-        for (var i = 0; i < taints.Count; i++)
-        {
-            if (taints[i].Effect != TaintEffect.NoSchedule)
-            {
-                errors.Add(SchemaErrors.NotSupported($"spec.taints[{i.ToString(CultureInfo.InvariantCulture)}].effect", taints[i].Effect, TaintEffect.NoSchedule));
-            }
-        }
-        if (spec.DeleteOptions?.ValidationMode is { } mode && mode != DeleteValidationMode.Strict && mode != DeleteValidationMode.Skip)
-        {
-            errors.Add(SchemaErrors.NotSupported("spec.deleteOptions.validationMode", mode, DeleteValidationMode.Skip, DeleteValidationMode.Strict));
-        }
-        // CEL runs after the structural schema, so its error comes last.
+        // The CRD's CEL rule. Its schema rules (heartbeat bounds, taint count and effect, validation mode, a required
+        // identity) are not repeated here: the server enforces them from the generated CRD before admission runs, with
+        // the same messages (FleetCrdSchemaTests).
         if ((cluster.Metadata.Name?.Length ?? 0) > MaxNameLength)
         {
-            errors.Add(FieldError.Cel(FieldError.RootPath, "object", NameLengthMessage));
+            return AdmissionResult.Invalid([FieldError.Cel(FieldError.RootPath, "object", NameLengthMessage)]);
         }
-        return errors;
+        var denials = new GoErrorList();
+        TaintErrors(cluster.Spec.Taints ?? [], denials);
+        return denials.ToAggregate() is { } denial ? AdmissionResult.Deny(WebhookName, denial.Message) : AdmissionResult.Allowed;
     }
 
     /// <summary>The webhook's taint checks: a qualified-name key, a label-value value, and no exact duplicates.</summary>
-    private static List<string> TaintErrors(List<Taint> taints)
+    private static void TaintErrors(List<Taint> taints, GoErrorList errors)
     {
-        var errors = new List<string>();
         var seen = new HashSet<(string Key, string Value, string Effect)>();
         foreach (var taint in taints)
         {
             var value = taint.Value ?? "";
-            if (LabelSelectorValidation.ValidateKey(taint.Key) is { } keyError)
+            if (LabelSelector.ValidateLabelKey(taint.Key) is { } keyError)
             {
                 errors.Add($"invalid key {taint.Key} specified for taint {Format(taint)}: {keyError}");
             }
-            if (value.Length > 0 && LabelSelectorValidation.ValidateValue(value) is { } valueError)
+            if (value.Length > 0 && LabelSelector.ValidateLabelValue(value) is { } valueError)
             {
                 errors.Add($"invalid value {value} specified for taint {Format(taint)}: {valueError}");
             }
@@ -148,32 +97,8 @@ public static class MemberClusterValidator
                 errors.Add($"taint {Format(taint)} already exists, taints must be unique");
             }
         }
-        return errors;
     }
 
     /// <summary>Go's <c>%+v</c> of a Taint value: <c>{Key:k Value:v Effect:NoSchedule}</c>.</summary>
     internal static string Format(Taint taint) => $"{{Key:{taint.Key} Value:{taint.Value ?? ""} Effect:{taint.Effect}}}";
-
-    /// <summary>
-    /// Go's <c>utilerrors.NewAggregate(errs).Error()</c>: one message alone, several as <c>[a, b]</c>, duplicates
-    /// dropped.
-    /// </summary>
-    private static string Aggregate(List<string> messages)
-    {
-        var distinct = messages.Distinct(StringComparer.Ordinal).ToList();
-        return distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
-    }
-}
-
-/// <summary>MemberCluster <c>spec.deleteOptions.validationMode</c> values.</summary>
-public static class DeleteValidationMode
-{
-    public const string Strict = "Strict";
-    public const string Skip = "Skip";
-}
-
-/// <summary>Taint effects a MemberCluster accepts: only NoSchedule.</summary>
-public static class TaintEffect
-{
-    public const string NoSchedule = "NoSchedule";
 }

@@ -5,8 +5,8 @@ namespace Flotilla.Api.Networking.Admission;
 
 /// <summary>
 /// Admission for the <c>networking.fleet.azure.com</c> kinds. Upstream has no networking webhook: every check here is
-/// a CRD rule (CEL or schema) that a real API server evaluates, so every refusal is a 422 Invalid. Flotilla's server
-/// validates the schema itself but not CEL, so these functions are what enforce the CEL rules there.
+/// a CRD rule that a real API server evaluates as CEL, so every refusal is a 422 Invalid. Flotilla's server validates
+/// the CRDs' schema rules itself, before admission, but not CEL, so these functions are what enforce the CEL rules.
 /// </summary>
 /// <remarks>
 /// Deliberately absent, as upstream: the ServiceExport weight annotation (<c>networking.fleet.azure.com/weight</c>) is
@@ -34,49 +34,26 @@ public static class NetworkingValidator
     public static AdmissionResult ValidateServiceImport(ServiceImport import) => AdmissionResult.Invalid(NameRule(import));
 
     /// <summary>
-    /// The name rule, plus the schema rules of <c>spec.serviceImport.name</c>: at most 63 characters and a DNS-1035
-    /// label, because it also names a ServiceImport that must be usable as a Service-like name.
+    /// The name rule. The schema rules of <c>spec.serviceImport.name</c> (at most 63 characters, a DNS-1035 label) are
+    /// the server's: it validates objects against the generated CRD before admission runs.
     /// </summary>
-    public static AdmissionResult ValidateMultiClusterService(MultiClusterService mcs)
-    {
-        const string path = "spec.serviceImport.name";
-        var errors = new List<StatusCause>();
-        var name = mcs.Spec.ServiceImport.Name;
-        // The typed model cannot tell an absent name from "" (both read as ""); an API server reports "" against the
-        // pattern, which is what a typed object serialises to.
-        if (name.Length > NetworkingNames.Dns1035LabelMaxLength)
-        {
-            errors.Add(SchemaErrors.TooLong(path, NetworkingNames.Dns1035LabelMaxLength));
-        }
-        if (!NetworkingNames.MatchesDns1035Pattern(name))
-        {
-            errors.Add(SchemaErrors.Pattern(path, name, NetworkingNames.Dns1035LabelPattern));
-        }
-        // Schema errors come first, as the API server runs CEL rules after the structural schema.
-        errors.AddRange(NameRule(mcs));
-        return AdmissionResult.Invalid(errors);
-    }
+    public static AdmissionResult ValidateMultiClusterService(MultiClusterService mcs) => AdmissionResult.Invalid(NameRule(mcs));
 
-    /// <summary>The name rule, the schema length of <c>spec.resourceGroup</c>, and its immutability on update.</summary>
+    /// <summary>
+    /// The name rule and the immutability of <c>spec.resourceGroup</c> on update (its schema length is the server's, as
+    /// for <see cref="ValidateMultiClusterService"/>).
+    /// </summary>
     public static AdmissionResult ValidateTrafficManagerProfile(TrafficManagerProfile profile, TrafficManagerProfile? old = null)
     {
-        const string path = "spec.resourceGroup";
-        var errors = new List<StatusCause>();
-        if (profile.Spec.ResourceGroup.Length > MaxResourceGroupLength)
-        {
-            errors.Add(SchemaErrors.TooLong(path, MaxResourceGroupLength));
-        }
-        errors.AddRange(NameRule(profile));
+        var errors = NameRule(profile).ToList();
         if (old is not null && old.Spec.ResourceGroup != profile.Spec.ResourceGroup)
         {
-            errors.Add(FieldError.Cel(path, "string", NetworkingCelRules.ResourceGroupImmutableMessage));
+            errors.Add(FieldError.Cel("spec.resourceGroup", "string", NetworkingCelRules.ResourceGroupImmutableMessage));
         }
         return AdmissionResult.Invalid(errors);
     }
 
     public static AdmissionResult ValidateTrafficManagerBackend(TrafficManagerBackend backend) => AdmissionResult.Invalid(NameRule(backend));
-
-    private const int MaxResourceGroupLength = 90;
 
     /// <summary>
     /// <c>size(self.metadata.name) &lt; 64</c> on the root: reported at the root path with the schema type "object",

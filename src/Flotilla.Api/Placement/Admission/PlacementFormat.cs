@@ -1,5 +1,5 @@
 using System.Text;
-using Flotilla.Api.Admission;
+using Flotilla.Api.Meta;
 using Flotilla.Api.Unstructured;
 
 namespace Flotilla.Api.Placement.Admission;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Flotilla.Api.Admission;
+using Flotilla.Api.Meta;
 
 namespace Flotilla.Api.Placement.Admission;
 
@@ -43,7 +44,7 @@ internal static class PolicyValidation
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in policy.ClusterNames ?? [])
         {
-            var nameErrors = GoValidation.IsDns1123Subdomain(name);
+            var nameErrors = NameValidation.IsDns1123Subdomain(name);
             if (nameErrors.Count > 0)
             {
                 errors.Add($"PickFixed cluster name {name} is not a valid member name: {string.Join("; ", nameErrors)}");
@@ -211,7 +212,7 @@ internal static class PolicyValidation
             var text = PlacementFormat.Toleration(toleration);
             if (!string.IsNullOrEmpty(toleration.Key))
             {
-                foreach (var message in GoValidation.IsQualifiedName(toleration.Key))
+                foreach (var message in NameValidation.IsQualifiedName(toleration.Key))
                 {
                     errors.Add($"invalid toleration key {text}: {message}");
                 }
@@ -226,7 +227,7 @@ internal static class PolicyValidation
                     {
                         errors.Add($"invalid toleration {text}: toleration key cannot be empty, when operator is Equal");
                     }
-                    foreach (var message in GoValidation.IsValidLabelValue(toleration.Value ?? ""))
+                    foreach (var message in NameValidation.IsValidLabelValue(toleration.Value ?? ""))
                     {
                         errors.Add($"invalid toleration value {text}: {message}");
                     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Flotilla.Api.Admission;
+using Flotilla.Api.Meta;
 
 namespace Flotilla.Api.Placement.Admission;
 
@@ -24,7 +25,7 @@ internal static class PropertyValidation
     public static GoError? ValidateRequirements(List<PropertySelectorRequirement> requirements)
     {
         var errors = new GoErrorList();
-        var parsed = new List<(PropertySelectorRequirement Requirement, KubeQuantity Value)>();
+        var parsed = new List<(PropertySelectorRequirement Requirement, Quantity Value)>();
         foreach (var requirement in requirements)
         {
             var valid = true;
@@ -43,10 +44,10 @@ internal static class PropertyValidation
                 errors.Add($"operator {requirement.Operator} requires exactly one value, got {requirement.Values.Count.ToString(CultureInfo.InvariantCulture)}");
                 valid = false;
             }
-            KubeQuantity value = default;
+            Quantity value = default;
             foreach (var text in requirement.Values)
             {
-                if (!KubeQuantity.TryParse(text, out value, out var error))
+                if (!Quantity.TryParse(text, out value, out var error))
                 {
                     errors.Add($"invalid values for property {requirement.Name}: value {GoFormat.Quote(text)} is not a valid resource.Quantity: {error}");
                     valid = false;
@@ -89,26 +90,26 @@ internal static class PropertyValidation
             {
                 return GoError.New($"invalid capacity type in resource property name {name}, supported values are {GoFormat.Slice(CapacityTypes)}");
             }
-            var errors = GoValidation.IsQualifiedName(name);
+            var errors = NameValidation.IsQualifiedName(name);
             return errors.Count == 0 ? null : GoError.New($"property name {name} is not valid: {string.Join("; ", errors)}");
         }
 
         var parts = name.Split('/');
         if (parts.Length <= 1)
         {
-            var errors = GoValidation.IsQualifiedName(name);
+            var errors = NameValidation.IsQualifiedName(name);
             return errors.Count == 0 ? null : GoError.New($"property name {name} is not valid: {string.Join("; ", errors)}");
         }
         var prefix = parts[0];
-        var subdomainErrors = GoValidation.IsDns1123Subdomain(prefix);
-        var qualifiedErrors = GoValidation.IsQualifiedName(prefix);
+        var subdomainErrors = NameValidation.IsDns1123Subdomain(prefix);
+        var qualifiedErrors = NameValidation.IsQualifiedName(prefix);
         if (subdomainErrors.Count != 0 && qualifiedErrors.Count != 0)
         {
             return GoError.New($"property name first segment {prefix} is not valid: it is neither a valid DNS subdomain ({string.Join("; ", subdomainErrors)}) nor a valid qualified name ({string.Join("; ", qualifiedErrors)})");
         }
         foreach (var segment in parts.Skip(1))
         {
-            var errors = GoValidation.IsQualifiedName(segment);
+            var errors = NameValidation.IsQualifiedName(segment);
             if (errors.Count != 0)
             {
                 return GoError.New($"property name segment {segment} is not valid: {string.Join("; ", errors)}");
@@ -119,12 +120,12 @@ internal static class PropertyValidation
 
     // Reports the first contradiction among ANDed requirements on one property, or null. Bounds are printed as the
     // user wrote them.
-    private static string? Inconsistency(List<(PropertySelectorRequirement Requirement, KubeQuantity Value)> requirements)
+    private static string? Inconsistency(List<(PropertySelectorRequirement Requirement, Quantity Value)> requirements)
     {
-        (KubeQuantity Value, string Text)? eq = null;
-        (KubeQuantity Value, string Text, bool Strict)? lower = null;
-        (KubeQuantity Value, string Text, bool Strict)? upper = null;
-        var notEqual = new List<(KubeQuantity Value, string Text)>();
+        (Quantity Value, string Text)? eq = null;
+        (Quantity Value, string Text, bool Strict)? lower = null;
+        (Quantity Value, string Text, bool Strict)? upper = null;
+        var notEqual = new List<(Quantity Value, string Text)>();
         foreach (var (requirement, value) in requirements)
         {
             var text = requirement.Values[0];

@@ -1,0 +1,46 @@
+using Flotilla.Client;
+using Flotilla.Client.Informers;
+using Flotilla.Hub.Membership;
+using Flotilla.Runtime.Events;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flotilla.Hub;
+
+/// <summary>What <see cref="HubControllers"/> runs against and how.</summary>
+public sealed class HubControllerOptions
+{
+    /// <summary>The client of the hub API server (ours, or any Kubernetes cluster with the fleet CRDs installed).</summary>
+    public required KubernetesClient Client { get; init; }
+
+    /// <summary>The MemberCluster controller's settings (networking agents, force-delete wait time).</summary>
+    public MemberClusterControllerOptions MemberClusters { get; init; } = new();
+
+    /// <summary>
+    /// Where Events about fleet objects go; default: an <see cref="EventRecorder"/> writing to the hub through
+    /// <see cref="Client"/> (owned and disposed by the controllers).
+    /// </summary>
+    public IEventRecorder? EventRecorder { get; init; }
+
+    /// <summary>Informer tuning; default: the informer defaults with <see cref="Time"/> and <see cref="LoggerFactory"/>.</summary>
+    public InformerOptions? Informers { get; init; }
+
+    /// <summary>How long starting waits for the informers' caches before failing. Default 2 minutes.</summary>
+    public TimeSpan CacheSyncTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The clock of every controller: requeues, conditions' transition times, the force-delete wait.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the controllers log.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Client, nameof(Client));
+        ArgumentNullException.ThrowIfNull(MemberClusters, nameof(MemberClusters));
+        ArgumentNullException.ThrowIfNull(Time, nameof(Time));
+        ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheSyncTimeout, TimeSpan.Zero, nameof(CacheSyncTimeout));
+        MemberClusters.Validate();
+    }
+}
