@@ -15,6 +15,13 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Each cluster of the test run gets its own /24 of loopback addresses, so parallel tests never share a pod IP.</summary>
     private static int _clusters;
 
+    /// <summary>
+    /// How many clusters run at once. Every test class runs in parallel, and a cluster (API server, informers,
+    /// controllers, kubelets) keeps a core busy while it converges; unthrottled, a 2-core machine starves the tests'
+    /// waits. Waiting for a slot happens before a test's clock starts, so no timeout has to grow.
+    /// </summary>
+    private static readonly SemaphoreSlim Slots = new(Math.Max(2, Environment.ProcessorCount));
+
     private TestCluster(TestApiServer server, KubernetesClient client, LocalClusterRuntime runtime)
     {
         Server = server;
@@ -30,9 +37,11 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> StartAsync(Func<LocalClusterOptions, LocalClusterOptions>? configure = null)
     {
-        var server = await TestApiServer.StartAsync();
+        await Slots.WaitAsync();
+        TestApiServer? server = null;
         try
         {
+            server = await TestApiServer.StartAsync();
             var client = KubernetesClient.FromKubeConfigFile(server.Host.KubeconfigPath, options: new KubernetesClientOptions { QueriesPerSecond = 0 });
             var runtime = new LocalClusterRuntime(Options(configure));
             await runtime.StartAsync(client, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
@@ -40,7 +49,11 @@ internal sealed class TestCluster : IAsyncDisposable
         }
         catch
         {
-            await server.DisposeAsync();
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+            Slots.Release();
             throw;
         }
     }
@@ -102,8 +115,15 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Runtime.DisposeAsync();
-        await Server.DisposeAsync();
+        try
+        {
+            await Runtime.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+        finally
+        {
+            Slots.Release();
+        }
     }
 
     private static ResourceMapping Mapping(string kind) => kind switch
