@@ -136,6 +136,9 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
                     await delayCancel.CancelAsync().ConfigureAwait(false);
                     if (first != pending)
                     {
+                        // The delay ends early only when the stream does (client gone, resource unserved, server
+                        // stopping); looping would find it cancelled again at once and spin.
+                        ended.Token.ThrowIfCancellationRequested();
                         continue;
                     }
                 }

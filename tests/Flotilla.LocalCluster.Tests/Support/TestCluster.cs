@@ -15,13 +15,6 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Each cluster of the test run gets its own /24 of loopback addresses, so parallel tests never share a pod IP.</summary>
     private static int _clusters;
 
-    /// <summary>
-    /// How many clusters run at once. Every test class runs in parallel, and a cluster (API server, informers,
-    /// controllers, kubelets) keeps a core busy while it converges; unthrottled, a 2-core machine starves the tests'
-    /// waits. Waiting for a slot happens before a test's clock starts, so no timeout has to grow.
-    /// </summary>
-    private static readonly SemaphoreSlim Slots = new(Math.Max(2, Environment.ProcessorCount));
-
     private TestCluster(TestApiServer server, KubernetesClient client, LocalClusterRuntime runtime)
     {
         Server = server;
@@ -37,11 +30,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> StartAsync(Func<LocalClusterOptions, LocalClusterOptions>? configure = null)
     {
-        await Slots.WaitAsync();
-        TestApiServer? server = null;
+        var server = await TestApiServer.StartAsync();
         try
         {
-            server = await TestApiServer.StartAsync();
             var client = KubernetesClient.FromKubeConfigFile(server.Host.KubeconfigPath, options: new KubernetesClientOptions { QueriesPerSecond = 0 });
             var runtime = new LocalClusterRuntime(Options(configure));
             await runtime.StartAsync(client, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
@@ -49,11 +40,7 @@ internal sealed class TestCluster : IAsyncDisposable
         }
         catch
         {
-            if (server is not null)
-            {
-                await server.DisposeAsync();
-            }
-            Slots.Release();
+            await server.DisposeAsync();
             throw;
         }
     }
@@ -115,15 +102,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await Runtime.DisposeAsync();
-            await Server.DisposeAsync();
-        }
-        finally
-        {
-            Slots.Release();
-        }
+        await Runtime.DisposeAsync();
+        await Server.DisposeAsync();
     }
 
     private static ResourceMapping Mapping(string kind) => kind switch
