@@ -111,4 +111,48 @@ public static class Obj
         }
         return node;
     }
+
+    /// <summary>
+    /// Compact JSON with object properties sorted by ordinal name at every level (as Go's <c>json.Marshal</c> of maps):
+    /// equal documents give equal text whatever order their properties arrived in, so it can be compared and hashed.
+    /// </summary>
+    public static string ToSortedJson(JsonNode? node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            WriteSorted(node, writer);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteSorted(JsonNode? node, Utf8JsonWriter writer)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(key);
+                    WriteSorted(value, writer);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteSorted(item, writer);
+                }
+                writer.WriteEndArray();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
 }

@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 
 namespace Flotilla.ApiServer.Printing;
 
@@ -105,46 +103,6 @@ internal static class PrintFormat
         null => null,
         JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
         JsonValue value => value.ToJsonString(),
-        _ => CompactSorted(node),
+        _ => Obj.ToSortedJson(node),
     };
-
-    private static string CompactSorted(JsonNode node)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            Write(node, writer);
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-
-        static void Write(JsonNode? node, Utf8JsonWriter writer)
-        {
-            switch (node)
-            {
-                case null:
-                    writer.WriteNullValue();
-                    break;
-                case JsonObject obj:
-                    writer.WriteStartObject();
-                    foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
-                    {
-                        writer.WritePropertyName(key);
-                        Write(value, writer);
-                    }
-                    writer.WriteEndObject();
-                    break;
-                case JsonArray array:
-                    writer.WriteStartArray();
-                    foreach (var item in array)
-                    {
-                        Write(item, writer);
-                    }
-                    writer.WriteEndArray();
-                    break;
-                default:
-                    node.WriteTo(writer);
-                    break;
-            }
-        }
-    }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flotilla.Api.Unstructured;
 
 namespace Flotilla.LocalCluster.Common;
 
@@ -106,45 +105,8 @@ internal static class Json
     /// Canonical JSON: object properties sorted by ordinal name at every level, no whitespace. Equal objects give
     /// equal text whatever order their properties arrived in, so it can be hashed.
     /// </summary>
-    public static string Canonical(JsonNode? node)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteCanonical(writer, node);
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    public static string Canonical(JsonNode? node) => Obj.ToSortedJson(node);
 
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(key);
-                    WriteCanonical(writer, value);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonArray array:
-                writer.WriteStartArray();
-                foreach (var item in array)
-                {
-                    WriteCanonical(writer, item);
-                }
-                writer.WriteEndArray();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
-    }
 
     public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
