@@ -136,9 +136,14 @@ internal sealed class WatchHandler(ResourceService service, Responses responses,
                     await delayCancel.CancelAsync().ConfigureAwait(false);
                     if (first != pending)
                     {
-                        // The delay ends early only when the stream does (client gone, resource unserved, server
-                        // stopping); looping would find it cancelled again at once and spin.
-                        ended.Token.ThrowIfCancellationRequested();
+                        if (ended.IsCancellationRequested)
+                        {
+                            // The delay ends early only when the stream does (client gone, resource unserved, server
+                            // stopping). The pending read is cancelled with the stream but completes asynchronously;
+                            // looping would meet an already-cancelled delay again and again without yielding, and
+                            // spin. Awaiting the read ends the loop and lets the reader be disposed.
+                            await pending.ConfigureAwait(false);
+                        }
                         continue;
                     }
                 }
