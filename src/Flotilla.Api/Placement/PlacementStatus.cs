@@ -25,9 +25,12 @@ public sealed class PlacementStatus
     public List<Condition>? Conditions { get; set; }
 }
 
-/// <summary>Identifies one selected resource: GVK, namespace/name, and the envelope it came in, if any.</summary>
+/// <summary>
+/// Identifies one selected resource: GVK, namespace/name, and the envelope it came in, if any. The failed, drifted and
+/// diffed placement entries carry these fields inline (upstream embeds the struct), so they derive from it.
+/// </summary>
 [Description("ResourceIdentifier identifies one Kubernetes resource.")]
-public sealed class ResourceIdentifier
+public class ResourceIdentifier
 {
     [Description("Group is the group name of the selected resource; empty for the core group.")]
     public string? Group { get; set; }
@@ -114,58 +117,16 @@ public sealed class NamespacedName
 }
 
 [Description("FailedResourcePlacement contains the failure details of a resource.")]
-public sealed class FailedResourcePlacement
+public sealed class FailedResourcePlacement : ResourceIdentifier
 {
-    [Description("Group is the group name of the resource; empty for the core group.")]
-    public string? Group { get; set; }
-
-    [Required]
-    [Description("Version is the version of the resource.")]
-    public string Version { get; set; } = "";
-
-    [Required]
-    [Description("Kind of the resource.")]
-    public string Kind { get; set; } = "";
-
-    [Required]
-    [Description("Name of the resource.")]
-    public string Name { get; set; } = "";
-
-    [Description("Namespace is the namespace of the resource; empty for cluster-scoped resources.")]
-    public string? Namespace { get; set; }
-
-    [Description("Envelope identifies the envelope object that contains this resource.")]
-    public EnvelopeIdentifier? Envelope { get; set; }
-
     [Required]
     [Description("The failed condition status.")]
     public Condition Condition { get; set; } = new();
 }
 
 [Description("DriftedResourcePlacement contains the details of a resource with configuration drifts.")]
-public sealed class DriftedResourcePlacement
+public sealed class DriftedResourcePlacement : ResourceIdentifier
 {
-    [Description("Group is the group name of the resource; empty for the core group.")]
-    public string? Group { get; set; }
-
-    [Required]
-    [Description("Version is the version of the resource.")]
-    public string Version { get; set; } = "";
-
-    [Required]
-    [Description("Kind of the resource.")]
-    public string Kind { get; set; } = "";
-
-    [Required]
-    [Description("Name of the resource.")]
-    public string Name { get; set; } = "";
-
-    [Description("Namespace is the namespace of the resource; empty for cluster-scoped resources.")]
-    public string? Namespace { get; set; }
-
-    [Description("Envelope identifies the envelope object that contains this resource.")]
-    public EnvelopeIdentifier? Envelope { get; set; }
-
     [Required]
     [Format("date-time")]
     [Description("ObservationTime is when the drift was last observed.")]
@@ -185,29 +146,8 @@ public sealed class DriftedResourcePlacement
 }
 
 [Description("DiffedResourcePlacement contains the details of a resource with configuration differences.")]
-public sealed class DiffedResourcePlacement
+public sealed class DiffedResourcePlacement : ResourceIdentifier
 {
-    [Description("Group is the group name of the resource; empty for the core group.")]
-    public string? Group { get; set; }
-
-    [Required]
-    [Description("Version is the version of the resource.")]
-    public string Version { get; set; } = "";
-
-    [Required]
-    [Description("Kind of the resource.")]
-    public string Kind { get; set; } = "";
-
-    [Required]
-    [Description("Name of the resource.")]
-    public string Name { get; set; } = "";
-
-    [Description("Namespace is the namespace of the resource; empty for cluster-scoped resources.")]
-    public string? Namespace { get; set; }
-
-    [Description("Envelope identifies the envelope object that contains this resource.")]
-    public EnvelopeIdentifier? Envelope { get; set; }
-
     [Required]
     [Format("date-time")]
     [Description("ObservationTime is when the differences were last observed.")]
