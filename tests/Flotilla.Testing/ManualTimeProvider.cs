@@ -16,6 +16,9 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly SortedSet<ManualTimer> _scheduled = new(DueOrder.Instance);
     private readonly List<TimerWaiter> _waiters = [];
     private DateTimeOffset _now;
+
+    // The furthest time any Advance or SetUtcNow has asked for; the clock catches up to it as timers fire.
+    private DateTimeOffset _target;
     private long _sequence;
 
     /// <summary>Starts the clock at <see cref="DefaultStart"/>.</summary>
@@ -81,7 +84,15 @@ public sealed class ManualTimeProvider : TimeProvider
     public void Advance(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
-        MoveTo(GetUtcNow() + delta);
+        DateTimeOffset target;
+        lock (_lock)
+        {
+            // Concurrent advances add up: each extends the furthest time any caller has asked for, not the reading it
+            // took, which another thread's advance may be moving past meanwhile.
+            _target = (_target > _now ? _target : _now) + delta;
+            target = _target;
+        }
+        MoveTo(target);
     }
 
     /// <summary>Moves the clock forward to <paramref name="value"/>, firing every timer due by then. Time never
@@ -92,6 +103,13 @@ public sealed class ManualTimeProvider : TimeProvider
         if (value < now)
         {
             throw new ArgumentOutOfRangeException(nameof(value), value, $"The clock reads {now:O} and never goes backwards.");
+        }
+        lock (_lock)
+        {
+            if (value > _target)
+            {
+                _target = value;
+            }
         }
         MoveTo(value);
     }
