@@ -61,6 +61,12 @@ public readonly record struct Quantity : IComparable<Quantity>
     /// </exception>
     public decimal Value => TryGetDecimal(out var value) ? value : throw new OverflowException($"the quantity {this} does not fit a decimal");
 
+    /// <summary>
+    /// The amount as the nearest double, as upstream's <c>AsApproximateFloat64</c>: what the scheduler interpolates
+    /// property values with (placement spec §3.5.2). Huge amounts become infinities.
+    /// </summary>
+    public double ToDouble() => _mantissa.IsZero ? 0 : (double)_mantissa * Math.Pow(10, _exponent);
+
     /// <summary>The suffix family used when printing.</summary>
     public QuantityFormat Format { get; }
 

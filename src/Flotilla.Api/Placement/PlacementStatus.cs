@@ -4,8 +4,8 @@ using Flotilla.Api.Meta;
 
 namespace Flotilla.Api.Placement;
 
-// Upstream embeds ResourceIdentifier inline in the failed/drifted/diffed placement types; C# has no inline
-// embedding, so those types repeat its six fields (same JSON names, same order) instead.
+// Upstream embeds ResourceIdentifier inline in the failed/drifted/diffed placement types; here they derive from it,
+// which serializes the same JSON (its fields first, in the same order).
 
 /// <summary>The status shared by ClusterResourcePlacement and ResourcePlacement (placement spec §7.1).</summary>
 [Description("PlacementStatus defines the observed state of a placement.")]

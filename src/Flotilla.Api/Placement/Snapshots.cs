@@ -12,7 +12,7 @@ namespace Flotilla.Api.Placement;
 [PrinterColumn(0, "Gen", "string", ".metadata.generation")]
 [PrinterColumn(1, "Age", "date", ".metadata.creationTimestamp")]
 [Description("ClusterSchedulingPolicySnapshot is used to store a snapshot of the scheduling policy of a ClusterResourcePlacement and the scheduling decisions made for it.")]
-public sealed class ClusterSchedulingPolicySnapshot : KubeObject
+public sealed class ClusterSchedulingPolicySnapshot : KubeObject, IPolicySnapshot
 {
     [Required]
     [Description("The desired state of the policy snapshot.")]
@@ -28,7 +28,7 @@ public sealed class ClusterSchedulingPolicySnapshot : KubeObject
 [PrinterColumn(0, "Gen", "string", ".metadata.generation")]
 [PrinterColumn(1, "Age", "date", ".metadata.creationTimestamp")]
 [Description("SchedulingPolicySnapshot is used to store a snapshot of the scheduling policy of a ResourcePlacement and the scheduling decisions made for it.")]
-public sealed class SchedulingPolicySnapshot : KubeObject
+public sealed class SchedulingPolicySnapshot : KubeObject, IPolicySnapshot
 {
     [Required]
     [Description("The desired state of the policy snapshot.")]
@@ -36,6 +36,16 @@ public sealed class SchedulingPolicySnapshot : KubeObject
 
     [Description("The observed status of the policy snapshot.")]
     public SchedulingPolicySnapshotStatus? Status { get; set; }
+}
+
+/// <summary>A policy snapshot of either scope: the ClusterResourcePlacement's or the ResourcePlacement's.</summary>
+public interface IPolicySnapshot
+{
+    ObjectMeta Metadata { get; }
+
+    SchedulingPolicySnapshotSpec Spec { get; }
+
+    SchedulingPolicySnapshotStatus? Status { get; set; }
 }
 
 [Description("SchedulingPolicySnapshotSpec holds an immutable copy of a placement policy.")]
