@@ -17,10 +17,17 @@ public sealed class HubControllerOptions
     public MemberClusterControllerOptions MemberClusters { get; init; } = new();
 
     /// <summary>
-    /// Where Events about fleet objects go; default: an <see cref="EventRecorder"/> writing to the hub through
-    /// <see cref="Client"/> (owned and disposed by the controllers).
+    /// Where Events about fleet objects go; default: one <see cref="EventRecorder"/> per controller, named as upstream's
+    /// (membercluster-controller, placement-controller, scheduler), writing to the hub through <see cref="Client"/>
+    /// (owned and disposed by the controllers).
     /// </summary>
     public IEventRecorder? EventRecorder { get; init; }
+
+    /// <summary>Placement controller workers per placement scope (snapshots and status). Default 4.</summary>
+    public int PlacementWorkers { get; init; } = 4;
+
+    /// <summary>Scheduler workers per placement scope: how many placements are scheduled at once. Default 4.</summary>
+    public int SchedulerWorkers { get; init; } = 4;
 
     /// <summary>Informer tuning; default: the informer defaults with <see cref="Time"/> and <see cref="LoggerFactory"/>.</summary>
     public InformerOptions? Informers { get; init; }
@@ -41,6 +48,8 @@ public sealed class HubControllerOptions
         ArgumentNullException.ThrowIfNull(Time, nameof(Time));
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheSyncTimeout, TimeSpan.Zero, nameof(CacheSyncTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PlacementWorkers, 1, nameof(PlacementWorkers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SchedulerWorkers, 1, nameof(SchedulerWorkers));
         MemberClusters.Validate();
     }
 }

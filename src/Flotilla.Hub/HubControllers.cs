@@ -3,6 +3,7 @@ using Flotilla.Client.Discovery;
 using Flotilla.Client.Informers;
 using Flotilla.Client;
 using Flotilla.Hub.Membership;
+using Flotilla.Hub.Placement;
 using Flotilla.Runtime.Controllers;
 using Flotilla.Runtime.Events;
 using Flotilla.Runtime;
@@ -16,14 +17,16 @@ namespace Flotilla.Hub;
 /// <see cref="StartAsync"/> and stops them with <see cref="StopAsync"/> or <see cref="DisposeAsync"/>.
 /// </summary>
 /// <remarks>
-/// Today: the MemberCluster controller (placement spec §8.1, §8.5). The fleet CRDs must be installed on the hub
-/// before starting; <see cref="StartAsync"/> checks and says so otherwise.
+/// Today: the MemberCluster controller (placement spec §8.1, §8.5), and for ClusterResourcePlacements and
+/// ResourcePlacements the placement controller (policy snapshots, the scheduling status; §2.1, §7.3) and the scheduler
+/// runner (bindings; §3). The fleet CRDs must be installed on the hub before starting; <see cref="StartAsync"/>
+/// checks and says so otherwise.
 /// </remarks>
-public sealed class HubControllers : IHostedService, IAsyncDisposable
+public sealed partial class HubControllers : IHostedService, IAsyncDisposable
 {
     private readonly HubControllerOptions _options;
     private readonly ControllerManager _manager;
-    private readonly EventRecorder? _ownedRecorder;
+    private readonly List<EventRecorder> _ownedRecorders = [];
     private int _disposed;
 
     /// <summary>Builds the informers and controllers; nothing talks to the hub until <see cref="StartAsync"/>.</summary>
@@ -34,35 +37,30 @@ public sealed class HubControllers : IHostedService, IAsyncDisposable
         options.Validate();
         _options = options;
         Informers = new SharedInformerFactory(options.Client, options.Informers ?? new InformerOptions { Time = options.Time, LoggerFactory = options.LoggerFactory });
-        IEventRecorder events;
-        if (options.EventRecorder is { } recorder)
-        {
-            events = recorder;
-        }
-        else
-        {
-            _ownedRecorder = new EventRecorder(options.Client, new EventRecorderOptions
-            {
-                Component = "membercluster-controller",
-                Time = options.Time,
-                LoggerFactory = options.LoggerFactory,
-            });
-            events = _ownedRecorder;
-        }
-        _manager = new ControllerManager([MemberClusterController(events)]);
+        _manager = new ControllerManager(
+        [
+            MemberClusterController(RecorderFor("membercluster-controller")),
+            .. PlacementControllers(RecorderFor("placement-controller"), RecorderFor("scheduler")),
+        ]);
     }
 
     /// <summary>The hub's shared informers, for controllers added alongside these.</summary>
     public SharedInformerFactory Informers { get; }
 
     /// <summary>
-    /// Checks that the hub serves the fleet's cluster API, then starts the informers and, once their caches have
-    /// synced, every controller. Returns once they run.
+    /// Checks that the hub serves the fleet's cluster and placement APIs, then starts the informers and, once their
+    /// caches have synced, every controller. Returns once they run.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The MemberCluster or InternalMemberCluster CRD is not installed on the hub.</exception>
+    /// <exception cref="InvalidOperationException">A CRD the controllers watch (member clusters, placements, policy snapshots, bindings) is not installed on the hub.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var mapping in new[] { CustomResourceMappings.Of<MemberCluster>(), CustomResourceMappings.Of<InternalMemberCluster>() })
+        ResourceMapping[] required =
+        [
+            CustomResourceMappings.Of<MemberCluster>(), CustomResourceMappings.Of<InternalMemberCluster>(),
+            PlacementScopes.Cluster.PlacementMapping, PlacementScopes.Cluster.SnapshotMapping, PlacementScopes.Cluster.BindingMapping,
+            PlacementScopes.Namespaced.PlacementMapping, PlacementScopes.Namespaced.SnapshotMapping, PlacementScopes.Namespaced.BindingMapping,
+        ];
+        foreach (var mapping in required)
         {
             try
             {
@@ -89,10 +87,30 @@ public sealed class HubControllers : IHostedService, IAsyncDisposable
         }
         await _manager.DisposeAsync().ConfigureAwait(false);
         await Informers.DisposeAsync().ConfigureAwait(false);
-        if (_ownedRecorder is not null)
+        foreach (var recorder in _ownedRecorders)
         {
-            await _ownedRecorder.DisposeAsync().ConfigureAwait(false);
+            await recorder.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The recorder of one component (the Event's source, as upstream's hub agent names its controllers): the injected
+    /// <see cref="HubControllerOptions.EventRecorder"/>, or one of its own writing to the hub.
+    /// </summary>
+    private IEventRecorder RecorderFor(string component)
+    {
+        if (_options.EventRecorder is { } injected)
+        {
+            return injected;
+        }
+        var recorder = new EventRecorder(_options.Client, new EventRecorderOptions
+        {
+            Component = component,
+            Time = _options.Time,
+            LoggerFactory = _options.LoggerFactory,
+        });
+        _ownedRecorders.Add(recorder);
+        return recorder;
     }
 
     /// <summary>
