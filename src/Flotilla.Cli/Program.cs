@@ -13,6 +13,7 @@ internal static class Program
             UpCommand.Create(),
             DownCommand.Create(),
             StatusCommand.Create(),
+            ExplainCommand.Create(),
             GetCredentialsCommand.Create(),
             HubCommand.Create(),
             MemberAgentCommand.Create(),

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,9 +7,6 @@ using Flotilla.ApiServer.Core;
 using Flotilla.ApiServer.Protobuf;
 using Flotilla.ApiServer.Schema;
 using Microsoft.AspNetCore.Http;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
-using YamlDotNet.RepresentationModel;
 
 namespace Flotilla.ApiServer.Http;
 
@@ -19,9 +15,6 @@ internal static class RequestBody
 {
     /// <summary>Upstream's limit on a request body (3 MiB).</summary>
     public const int MaxBytes = 3 * 1024 * 1024;
-
-    /// <summary>How deep a YAML body may nest (JSON bodies have their reader's limit).</summary>
-    private const int MaxYamlDepth = 256;
 
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -119,104 +112,18 @@ internal static class RequestBody
         {
             return ParseStrictJson(body, what, options);
         }
-        var stream = new YamlStream();
+        IReadOnlyList<JsonNode?> documents;
         try
         {
-            var text = Encoding.UTF8.GetString(body);
-            CheckYamlShape(text, what);
-            stream.Load(new StringReader(text));
+            documents = YamlJson.ParseDocuments(Encoding.UTF8.GetString(body));
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
+        catch (FormatException e)
         {
-            // YamlDotNet's scanner also throws InvalidOperationException on some malformed input, and
-            // ArgumentOutOfRangeException on an escaped surrogate pair in the wrong order.
-            throw ApiException.BadRequest($"{what}: the request body is not valid YAML: {e.Message}");
+            throw ApiException.BadRequest($"{what}: the request body {e.Message}");
         }
-        if (stream.Documents.Count != 1)
-        {
-            throw ApiException.BadRequest($"{what}: the request body must hold exactly one YAML document, found {stream.Documents.Count}");
-        }
-        return Convert(stream.Documents[0].RootNode, 0);
-    }
-
-    /// <summary>
-    /// Runs YamlDotNet's parser (a state machine) over the events before the representation model is built:
-    /// that model nests one call per level, so a body nested deep enough overflows the stack, which no catch
-    /// stops; and it resolves aliases to shared nodes, which a billion-laughs body would expand exponentially.
-    /// </summary>
-    private static void CheckYamlShape(string text, string what)
-    {
-        var parser = new Parser(new StringReader(text));
-        var depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case MappingStart or SequenceStart when ++depth > MaxYamlDepth:
-                    throw ApiException.BadRequest($"{what}: the request body nests deeper than {MaxYamlDepth} levels");
-                case MappingEnd or SequenceEnd:
-                    depth--;
-                    break;
-                case AnchorAlias alias:
-                    throw ApiException.BadRequest($"{what}: YAML aliases are not supported in request bodies (found *{alias.Value})");
-            }
-        }
-    }
-
-    private static JsonNode? Convert(YamlNode node, int depth)
-    {
-        if (depth > MaxYamlDepth)
-        {
-            throw ApiException.BadRequest($"the request body nests deeper than {MaxYamlDepth} levels");
-        }
-        switch (node)
-        {
-            case YamlMappingNode map:
-                var obj = new JsonObject();
-                foreach (var (key, value) in map.Children)
-                {
-                    var name = (key as YamlScalarNode)?.Value ?? throw ApiException.BadRequest("YAML mapping keys must be strings");
-                    if (!obj.TryAdd(name, Convert(value, depth + 1)))
-                    {
-                        throw ApiException.BadRequest($"duplicate field \"{name}\"");
-                    }
-                }
-                return obj;
-            case YamlSequenceNode sequence:
-                return new JsonArray([.. sequence.Children.Select(c => Convert(c, depth + 1))]);
-            case YamlScalarNode scalar:
-                return Scalar(scalar);
-            default:
-                throw ApiException.BadRequest("YAML aliases are not supported in request bodies");
-        }
-    }
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? "";
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
-        {
-            return JsonValue.Create(text);
-        }
-        switch (text)
-        {
-            case "" or "~" or "null" or "Null" or "NULL":
-                return null;
-            case "true" or "True" or "TRUE":
-                return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
-                return JsonValue.Create(false);
-        }
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-        {
-            return JsonValue.Create(integer);
-        }
-        if (text.Length > 0 && (char.IsDigit(text[0]) || text[0] is '-' or '+' or '.') &&
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
-        {
-            return JsonValue.Create(real);
-        }
-        return JsonValue.Create(text);
+        return documents.Count == 1
+            ? documents[0]
+            : throw ApiException.BadRequest($"{what}: the request body must hold exactly one YAML document, found {documents.Count}");
     }
 
     /// <summary>
