@@ -69,9 +69,10 @@ public sealed class FlotillaProcess : IAsyncDisposable
         return command;
     }
 
-    /// <summary>Runs a short <c>flotilla</c> command to completion.</summary>
-    public static async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan? timeout = null) =>
-        await ProcessRunner.RunAsync(DotnetHost(), [FlotillaDll, .. arguments], timeout: timeout).ConfigureAwait(false);
+    /// <summary>Runs a short <c>flotilla</c> command to completion, with extra environment variables and standard input if given.</summary>
+    public static async Task<ProcessResult> RunAsync(
+        IReadOnlyList<string> arguments, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, string? standardInput = null) =>
+        await ProcessRunner.RunAsync(DotnetHost(), [FlotillaDll, .. arguments], environment, standardInput, timeout).ConfigureAwait(false);
 
     public async Task KillAsync()
     {

@@ -53,7 +53,7 @@ public sealed class ExplainFleet : IAsyncLifetime
     public Task<ProcessResult> ExplainAsync(IEnumerable<string> arguments, string? standardInput = null, bool viaEnvironment = false)
     {
         var environment = new Dictionary<string, string>();
-        List<string> args = [FlotillaProcess.FlotillaDll, "explain", .. arguments];
+        List<string> args = ["explain", .. arguments];
         if (viaEnvironment)
         {
             environment["KUBECONFIG"] = Kubeconfig;
@@ -62,7 +62,7 @@ public sealed class ExplainFleet : IAsyncLifetime
         {
             args.AddRange(["--kubeconfig", Kubeconfig]);
         }
-        return ProcessRunner.RunAsync(DotnetHost(), args, environment, standardInput ?? "", TimeSpan.FromSeconds(60));
+        return FlotillaProcess.RunAsync(args, TimeSpan.FromSeconds(60), environment, standardInput ?? "");
     }
 
     /// <summary>Writes <paramref name="manifest"/> to a file and runs <c>flotilla explain -f FILE ARGS</c>.</summary>
@@ -197,7 +197,4 @@ public sealed class ExplainFleet : IAsyncLifetime
         }
         await members.UpdateStatusAsync(created);
     }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

@@ -64,6 +64,55 @@ public sealed class PlacementSchedulingTests(SchedulingFleet fleet) : IClassFixt
     }
 
     [Fact]
+    public async Task Explain_ScheduledPlacement_ShowsPickedNotPickedAndFilteredClustersAsTheSchedulerDecided()
+    {
+        await fleet.Hub.ApplyAsync("""
+            apiVersion: placement.kubernetes-fleet.io/v1
+            kind: ClusterResourcePlacement
+            metadata:
+              name: crp-explained
+            spec:
+              resourceSelectors:
+              - {group: "", kind: Namespace, version: v1, name: explained}
+              policy:
+                placementType: PickN
+                numberOfClusters: 1
+                affinity:
+                  clusterAffinity:
+                    requiredDuringSchedulingIgnoredDuringExecution:
+                      clusterSelectorTerms:
+                      - labelSelector:
+                          matchLabels:
+                            environment: production
+                    preferredDuringSchedulingIgnoredDuringExecution:
+                    - weight: 40
+                      preference:
+                        labelSelector:
+                          matchLabels:
+                            region: westus
+            """);
+        await fleet.ScheduledAsync("crp-explained");
+
+        var result = await FlotillaProcess.RunAsync(["explain", "crp", "crp-explained", "--kubeconfig", fleet.Hub.Kubeconfig]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var table = result.StandardOutput;
+        Assert.Matches(@"\ncluster2\s+Selected\s+-\s+40\s+0\s+-\s+Successfully scheduled resources for placement in ""cluster2"" \(affinity score: 40, topology spread score: 0\): picked by scheduling policy\n", table);
+        Assert.Matches(@"\ncluster4\s+Not picked\s+-\s+0\s+0\s+1\s+Cluster ""cluster4"" does not score high enough", table);
+        Assert.Matches(@"\ncluster1\s+Not picked\s+-\s+0\s+0\s+2\s+", table);
+        Assert.Matches(@"\ncluster3\s+Filtered\s+ClusterAffinity\s+-\s+-\s+-\s+ClusterUnschedulable, cluster does not match with any of the required cluster affinity terms\n", table);
+
+        // The dry run of the same placement under another name picks the same cluster and creates nothing.
+        var manifest = await fleet.Hub.SucceedAsync("get", "crp", "crp-explained", "-o", "yaml");
+        var dryRun = await FlotillaProcess.RunAsync(["explain", "-f", "-", "--kubeconfig", fleet.Hub.Kubeconfig],
+            standardInput: manifest.Replace("name: crp-explained", "name: crp-not-created", StringComparison.Ordinal));
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        Assert.Matches(@"\ncluster2\s+Selected\s+-\s+40\s+0\s+-\s+", dryRun.StandardOutput);
+        Assert.Equal("", (await fleet.Hub.SucceedAsync("get", "crp,csps,crb", "-l", "kubernetes-fleet.io/parent-CRP=crp-not-created", "-o", "name")).Trim());
+        Assert.Contains("NotFound", (await fleet.Hub.RunAsync("get", "crp", "crp-not-created")).StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SeedPickFixed_TwoNamedClusters_PicksExactlyThem()
     {
         await fleet.Hub.ApplyAsync("""
