@@ -113,6 +113,77 @@ public sealed class PlacementSchedulingTests(SchedulingFleet fleet) : IClassFixt
     }
 
     [Fact]
+    public async Task SchedulingError_PropertyTheSchedulerCannotRead_WarningEventsAndNothingScheduled()
+    {
+        // The webhook accepts this name (it splits on the first "-"); the scheduler cannot read it (placement spec §3.5.2).
+        await fleet.Hub.ApplyAsync("""
+            apiVersion: placement.kubernetes-fleet.io/v1beta1
+            kind: ClusterResourcePlacement
+            metadata:
+              name: crp-bad-property
+            spec:
+              resourceSelectors:
+              - {group: "", kind: Namespace, version: v1, name: bad-property}
+              policy:
+                placementType: PickN
+                numberOfClusters: 1
+                affinity:
+                  clusterAffinity:
+                    requiredDuringSchedulingIgnoredDuringExecution:
+                      clusterSelectorTerms:
+                      - propertySelector:
+                          matchExpressions:
+                          - {name: resources.kubernetes-fleet.io/total-ephemeral-storage, operator: Ge, values: ["1Gi"]}
+            """);
+
+        var describe = await Eventually.WaitAsync("a SchedulingError event on the placement", async () =>
+        {
+            var text = await fleet.Hub.SucceedAsync("describe", "crp", "crp-bad-property");
+            return text.Contains("SchedulingError", StringComparison.Ordinal) ? text : null;
+        });
+
+        Assert.Matches(@"Warning\s+SchedulingError\s+.*scheduler\s+Failed to run scheduling plugins: invalid resource property name resources.kubernetes-fleet.io/total-ephemeral-storage", describe);
+        Assert.Contains("Scheduling has not completed", describe, StringComparison.Ordinal);
+        Assert.Equal("", (await fleet.Hub.SucceedAsync("get", "crb", "-l", "kubernetes-fleet.io/parent-CRP=crp-bad-property", "-o", "name")).Trim());
+        var snapshotEvents = await fleet.Hub.SucceedAsync("get", "events", "--field-selector", "involvedObject.name=crp-bad-property-0,reason=SchedulingError", "-o", "name");
+        Assert.NotEqual("", snapshotEvents.Trim());
+    }
+
+    [Fact]
+    public async Task PolicySnapshots_EachPolicyChangeANewOne_OldOnesTrimmedToTheHistoryLimit()
+    {
+        await fleet.Hub.ApplyAsync("""
+            apiVersion: placement.kubernetes-fleet.io/v1beta1
+            kind: ClusterResourcePlacement
+            metadata:
+              name: crp-history
+            spec:
+              revisionHistoryLimit: 2
+              resourceSelectors:
+              - {group: "", kind: Namespace, version: v1, name: history}
+              policy:
+                placementType: PickAll
+            """);
+        await fleet.ScheduledAsync("crp-history");
+        // Three policy changes (tolerations may only be added): snapshots 1, 2 and 3.
+        await fleet.Hub.SucceedAsync("patch", "crp", "crp-history", "--type", "merge", "-p", """{"spec":{"policy":{"tolerations":[{"key":"a","operator":"Exists"}]}}}""");
+        await fleet.ScheduledAsync("crp-history");
+        foreach (var key in new[] { "b", "c" })
+        {
+            await fleet.Hub.SucceedAsync("patch", "crp", "crp-history", "--type", "json", "-p",
+                "[{\"op\":\"add\",\"path\":\"/spec/policy/tolerations/-\",\"value\":{\"key\":\"" + key + "\",\"operator\":\"Exists\"}}]");
+            await fleet.ScheduledAsync("crp-history");
+        }
+
+        var snapshots = await fleet.Hub.SucceedAsync("get", "csps", "-l", "kubernetes-fleet.io/parent-CRP=crp-history",
+            "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.labels.kubernetes-fleet\\.io/is-latest-snapshot} {.metadata.labels.kubernetes-fleet\\.io/policy-index}{\"\\n\"}{end}");
+        Assert.Equal(["crp-history-2 false 2", "crp-history-3 true 3"], snapshots.Trim().Split('\n').Order(StringComparer.Ordinal));
+        // The latest snapshot carries the placement generation it was made for (the fourth spec).
+        var annotations = await fleet.Hub.SucceedAsync("get", "csps", "crp-history-3", "-o", "jsonpath={.metadata.annotations.kubernetes-fleet\\.io/CRP-generation}");
+        Assert.Equal("4", annotations.Trim());
+    }
+
+    [Fact]
     public async Task SeedPickFixed_TwoNamedClusters_PicksExactlyThem()
     {
         await fleet.Hub.ApplyAsync("""
