@@ -54,15 +54,8 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
 
     public async Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await ReconcileOnceAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.IsConflict())
-        {
-            // Another writer (the scheduler's finalizer, the user) got there first; the cache catches up, then retry.
-            return ReconcileResult.Requeue;
-        }
+        // Another writer (the scheduler's finalizer, the user) may get there first; the cache catches up, then retry.
+        return await Writes.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
@@ -90,7 +83,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
             return placement;
         }
         return await _placements.InNamespace(placement.Metadata.Namespace)
-            .PatchAsync(placement.Metadata.Name!, FinalizersPatch(placement.Metadata, add: _scope.CleanupFinalizer), cancellationToken: cancellationToken)
+            .PatchAsync(placement.Metadata.Name!, Writes.FinalizersPatch(placement.Metadata, add: _scope.CleanupFinalizer), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -217,7 +210,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         try
         {
             await _placements.InNamespace(ns)
-                .PatchAsync(placement.Metadata.Name!, FinalizersPatch(placement.Metadata, remove: _scope.CleanupFinalizer), cancellationToken: cancellationToken)
+                .PatchAsync(placement.Metadata.Name!, Writes.FinalizersPatch(placement.Metadata, remove: _scope.CleanupFinalizer), cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (ApiException e) when (e.IsNotFound())
@@ -225,24 +218,6 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
             return;
         }
         _events.Record(_scope.EventReferenceTo(placement), EventType.Normal, CleanupFinalizerRemovedReason, "Deleted the snapshots and removed the placement cleanup finalizer");
-    }
-
-    /// <summary>A merge patch of the finalizer list, pinned to the resourceVersion so a concurrent change is not lost.</summary>
-    internal static Patch FinalizersPatch(ObjectMeta meta, string? add = null, string? remove = null)
-    {
-        var finalizers = (meta.Finalizers ?? []).Where(f => f != remove).ToList();
-        if (add is not null && !finalizers.Contains(add))
-        {
-            finalizers.Add(add);
-        }
-        return Patch.Merge(new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["resourceVersion"] = meta.ResourceVersion,
-                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
-            },
-        });
     }
 
     private static ObjectMeta CloneMeta(ObjectMeta meta) => new()

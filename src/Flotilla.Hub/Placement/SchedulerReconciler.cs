@@ -62,15 +62,8 @@ internal sealed class SchedulerReconciler<TPlacement, TSnapshot, TBinding> : IRe
 
     public async Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await ReconcileOnceAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.IsConflict())
-        {
-            // A binding or the placement changed since it was read: the next cycle starts from what is there now.
-            return ReconcileResult.Requeue;
-        }
+        // A binding or the placement may change after it was read: the next cycle starts from what is there then.
+        return await Writes.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
@@ -99,7 +92,7 @@ internal sealed class SchedulerReconciler<TPlacement, TSnapshot, TBinding> : IRe
         if (!placement.Metadata.HasFinalizer(PlacementApi.SchedulerCleanupFinalizer))
         {
             placement = await _placements.InNamespace(ns)
-                .PatchAsync(key.Name, PlacementReconciler<TPlacement, TSnapshot, TBinding>.FinalizersPatch(placement.Metadata, add: PlacementApi.SchedulerCleanupFinalizer),
+                .PatchAsync(key.Name, Writes.FinalizersPatch(placement.Metadata, add: PlacementApi.SchedulerCleanupFinalizer),
                     cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -139,7 +132,7 @@ internal sealed class SchedulerReconciler<TPlacement, TSnapshot, TBinding> : IRe
         foreach (var deleting in result.ReleaseFinalizer)
         {
             await IgnoreNotFound(client.PatchAsync(deleting.Name,
-                PlacementReconciler<TPlacement, TSnapshot, TBinding>.FinalizersPatch(bindings[deleting.Name].Metadata, remove: PlacementApi.SchedulerBindingCleanupFinalizer),
+                Writes.FinalizersPatch(bindings[deleting.Name].Metadata, remove: PlacementApi.SchedulerBindingCleanupFinalizer),
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         await Task.WhenAll(result.Create.Select(c => CreateAsync(client, placement, snapshot, c, cancellationToken))).ConfigureAwait(false);
@@ -243,7 +236,7 @@ internal sealed class SchedulerReconciler<TPlacement, TSnapshot, TBinding> : IRe
             if (binding.Metadata.HasFinalizer(PlacementApi.SchedulerBindingCleanupFinalizer))
             {
                 await IgnoreNotFound(client.PatchAsync(binding.Metadata.Name!,
-                    PlacementReconciler<TPlacement, TSnapshot, TBinding>.FinalizersPatch(binding.Metadata, remove: PlacementApi.SchedulerBindingCleanupFinalizer),
+                    Writes.FinalizersPatch(binding.Metadata, remove: PlacementApi.SchedulerBindingCleanupFinalizer),
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
             if (!binding.Metadata.IsDeleting)
@@ -252,7 +245,7 @@ internal sealed class SchedulerReconciler<TPlacement, TSnapshot, TBinding> : IRe
             }
         }
         await IgnoreNotFound(_placements.InNamespace(ns).PatchAsync(placement.Metadata.Name!,
-            PlacementReconciler<TPlacement, TSnapshot, TBinding>.FinalizersPatch(placement.Metadata, remove: PlacementApi.SchedulerCleanupFinalizer),
+            Writes.FinalizersPatch(placement.Metadata, remove: PlacementApi.SchedulerCleanupFinalizer),
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
