@@ -77,6 +77,15 @@ public sealed class RestMapper
     public Task RefreshAsync(CancellationToken cancellationToken = default) => RefreshAsync(_snapshot ?? Snapshot.Empty, cancellationToken);
 
     /// <summary>
+    /// Every top-level resource the server serves, in every version, with its verbs and whether its version is its
+    /// group's preferred one — what a controller watching "everything" (kubectl api-resources, a resource change
+    /// detector) starts from. Reads discovery on first use; <see cref="RefreshAsync(CancellationToken)"/> first to see
+    /// CRDs created since.
+    /// </summary>
+    public async Task<IReadOnlyList<DiscoveredResource>> ServerResourcesAsync(CancellationToken cancellationToken = default) =>
+        (_snapshot ?? await RefreshAsync(null, cancellationToken).ConfigureAwait(false)).Resources;
+
+    /// <summary>
     /// Refreshes unless someone already replaced <paramref name="seen"/>; concurrent callers share one refresh, which
     /// no single caller's cancellation aborts.
     /// </summary>
@@ -114,12 +123,13 @@ public sealed class RestMapper
         }
     }
 
-    private async Task<List<ResourceMapping>> LoadAsync(CancellationToken cancellationToken)
+    private async Task<List<DiscoveredResource>> LoadAsync(CancellationToken cancellationToken)
     {
         var core = _http.SendAsync(ApiRequest.Get("/api", AggregatedAccept), cancellationToken);
         var groups = _http.SendAsync(ApiRequest.Get("/apis", AggregatedAccept), cancellationToken);
-        var mappings = new List<ResourceMapping>();
+        var mappings = new List<DiscoveredResource>();
         var groupVersions = new List<string>();
+        var preferred = new HashSet<string>(StringComparer.Ordinal);
         foreach (var response in await Task.WhenAll(core, groups).ConfigureAwait(false))
         {
             var document = Obj.Parse(response.Body);
@@ -129,14 +139,24 @@ public sealed class RestMapper
             }
             else if (document["versions"] is JsonArray versions)
             {
-                groupVersions.AddRange(versions.Select(v => v?.GetValue<string>()).OfType<string>());
+                // The core group's versions, most preferred first.
+                var coreVersions = versions.Select(v => v?.GetValue<string>()).OfType<string>().ToList();
+                groupVersions.AddRange(coreVersions);
+                if (coreVersions.Count > 0)
+                {
+                    preferred.Add(coreVersions[0]);
+                }
             }
             else if (document["groups"] is JsonArray list)
             {
-                groupVersions.AddRange(list.OfType<JsonObject>()
-                    .SelectMany(g => g["versions"] as JsonArray ?? [])
-                    .Select(v => (v as JsonObject)?.GetString("groupVersion"))
-                    .OfType<string>());
+                foreach (var group in list.OfType<JsonObject>())
+                {
+                    groupVersions.AddRange((group["versions"] as JsonArray ?? []).Select(v => (v as JsonObject)?.GetString("groupVersion")).OfType<string>());
+                    if ((group["preferredVersion"] as JsonObject)?.GetString("groupVersion") is { } preferredVersion)
+                    {
+                        preferred.Add(preferredVersion);
+                    }
+                }
             }
         }
         var lists = await Task.WhenAll(groupVersions.Select(gv => ResourceListAsync(gv, cancellationToken))).ConfigureAwait(false);
@@ -144,7 +164,7 @@ public sealed class RestMapper
         {
             if (list is not null)
             {
-                AddLegacy(list, mappings);
+                AddLegacy(list, preferred, mappings);
             }
         }
         return mappings;
@@ -167,24 +187,32 @@ public sealed class RestMapper
     }
 
     /// <summary>An <c>APIResourceList</c>: top-level entries (subresources, <c>plural/sub</c>, are skipped).</summary>
-    private static void AddLegacy(JsonObject list, List<ResourceMapping> mappings)
+    private static void AddLegacy(JsonObject list, HashSet<string> preferred, List<DiscoveredResource> mappings)
     {
-        var gv = GroupVersionKind.FromApiVersion(list.GetString("groupVersion") ?? "", "");
+        var groupVersion = list.GetString("groupVersion") ?? "";
+        var gv = GroupVersionKind.FromApiVersion(groupVersion, "");
         foreach (var resource in (list["resources"] as JsonArray ?? []).OfType<JsonObject>())
         {
             if (resource.GetString("name") is { Length: > 0 } name && !name.Contains('/', StringComparison.Ordinal) && resource.GetString("kind") is { Length: > 0 } kind)
             {
-                mappings.Add(new ResourceMapping(gv.Group, gv.Version, name, kind, resource["namespaced"]?.GetValue<bool>() == true));
+                mappings.Add(new DiscoveredResource(
+                    new ResourceMapping(gv.Group, gv.Version, name, kind, resource["namespaced"]?.GetValue<bool>() == true),
+                    Verbs(resource), preferred.Contains(groupVersion)));
             }
         }
     }
 
+    private static string[] Verbs(JsonObject resource) =>
+        [.. (resource["verbs"] as JsonArray ?? []).Select(v => v?.GetValue<string>()).OfType<string>()];
+
     /// <summary>An <c>APIGroupDiscoveryList</c> (apidiscovery.k8s.io/v2): groups, their versions and resources.</summary>
-    private static void AddAggregated(JsonObject document, List<ResourceMapping> mappings)
+    private static void AddAggregated(JsonObject document, List<DiscoveredResource> mappings)
     {
         foreach (var group in (document["items"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var groupName = (group["metadata"] as JsonObject)?.GetString("name") ?? "";
+            // Versions come most preferred first.
+            var first = true;
             foreach (var version in (group["versions"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 var versionName = version.GetString("version") ?? "";
@@ -192,9 +220,11 @@ public sealed class RestMapper
                 {
                     if (resource.GetString("resource") is { Length: > 0 } name && (resource["responseKind"] as JsonObject)?.GetString("kind") is { Length: > 0 } kind)
                     {
-                        mappings.Add(new ResourceMapping(groupName, versionName, name, kind, resource.GetString("scope") == "Namespaced"));
+                        mappings.Add(new DiscoveredResource(
+                            new ResourceMapping(groupName, versionName, name, kind, resource.GetString("scope") == "Namespaced"), Verbs(resource), first));
                     }
                 }
+                first = false;
             }
         }
     }
@@ -203,17 +233,27 @@ public sealed class RestMapper
     {
         public static readonly Snapshot Empty = new([]);
 
-        public Snapshot(List<ResourceMapping> mappings)
+        public Snapshot(List<DiscoveredResource> resources)
         {
-            foreach (var mapping in mappings)
+            Resources = resources;
+            foreach (var (mapping, _, _) in resources)
             {
                 ByKind.TryAdd(mapping.Kind, mapping);
                 ByResource.TryAdd(mapping.Resource, mapping);
             }
         }
 
+        public IReadOnlyList<DiscoveredResource> Resources { get; }
+
         public Dictionary<GroupVersionKind, ResourceMapping> ByKind { get; } = [];
 
         public Dictionary<GroupVersionResource, ResourceMapping> ByResource { get; } = [];
     }
+}
+
+/// <summary>A top-level resource the server serves: its mapping, its verbs, and whether its version is its group's preferred one.</summary>
+public sealed record DiscoveredResource(ResourceMapping Mapping, IReadOnlyList<string> Verbs, bool Preferred)
+{
+    /// <summary>Whether the resource supports <paramref name="verb"/> (<c>list</c>, <c>watch</c>, …).</summary>
+    public bool Supports(string verb) => Verbs.Contains(verb, StringComparer.Ordinal);
 }

@@ -107,6 +107,39 @@ public sealed class RestMapperTests(ApiServerFixture fixture) : IClassFixture<Ap
         Assert.Equal(Resources.Deployments, await client.Mapper.MappingForAsync(new GroupVersionKind("apps", "v1", "Deployment")));
         await Assert.ThrowsAsync<NoResourceMatchException>(() => client.Mapper.MappingForAsync(new GroupVersionKind("autoscaling", "v1", "Scale")));
         Assert.Contains(stub.Requests, r => r.PathAndQuery == "/apis/metrics.k8s.io/v1beta1");
+        Assert.Equal(
+            [
+                new DiscoveredResource(new ResourceMapping("", "v1", "pods", "Pod", true), ["get"], Preferred: true),
+                new DiscoveredResource(Resources.Deployments, ["get"], Preferred: true),
+            ],
+            await client.Mapper.ServerResourcesAsync(),
+            new DiscoveredResourceComparer());
+    }
+
+    [Fact]
+    public async Task ServerResourcesAsync_AggregatedDiscovery_EveryVersionWithVerbsAndPreference()
+    {
+        var kind = await Fixtures.CreateWidgetCrdAsync(fixture.Client, scope: "Namespaced");
+        var client = KubernetesClient.FromKubeConfigFile(fixture.Server.Host.KubeconfigPath);
+
+        var resources = await client.Mapper.ServerResourcesAsync();
+
+        var configMaps = Assert.Single(resources, r => r.Mapping == new ResourceMapping("", "v1", "configmaps", "ConfigMap", true));
+        Assert.True(configMaps.Preferred);
+        Assert.True(configMaps.Supports("list") && configMaps.Supports("watch") && configMaps.Supports("create"));
+        Assert.Contains(resources, r => r.Mapping.Kind == kind && r.Preferred);
+        Assert.DoesNotContain(resources, r => r.Mapping.Resource.Resource.Contains('/', StringComparison.Ordinal));
+        // Only one version of each group is the preferred one.
+        Assert.All(resources.Where(r => r.Preferred).GroupBy(r => r.Mapping.Kind.Group), g => Assert.Single(g.Select(r => r.Mapping.Kind.Version).Distinct()));
+    }
+
+    /// <summary>Records compare their verb lists by reference; compare them by content.</summary>
+    private sealed class DiscoveredResourceComparer : IEqualityComparer<DiscoveredResource>
+    {
+        public bool Equals(DiscoveredResource? x, DiscoveredResource? y) =>
+            x is not null && y is not null && x.Mapping == y.Mapping && x.Preferred == y.Preferred && x.Verbs.SequenceEqual(y.Verbs);
+
+        public int GetHashCode(DiscoveredResource obj) => obj.Mapping.GetHashCode();
     }
 
     [Fact]
