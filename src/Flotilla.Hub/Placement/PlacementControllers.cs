@@ -1,0 +1,137 @@
+using Flotilla.Api.Cluster;
+using Flotilla.Api.Meta;
+using Flotilla.Api.Placement;
+using Flotilla.Client.Informers;
+using Flotilla.Runtime.Controllers;
+using Flotilla.Runtime.Events;
+using Flotilla.Runtime.WorkQueue;
+using Flotilla.Scheduler;
+using Microsoft.Extensions.Hosting;
+
+using NamespacedName = Flotilla.Runtime.NamespacedName;
+
+namespace Flotilla.Hub.Placement;
+
+/// <summary>The placement controller and scheduler runner of one scope, with their informers and triggers.</summary>
+internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
+    where TPlacement : KubeObject, IPlacement
+    where TSnapshot : KubeObject, IPolicySnapshot, new()
+    where TBinding : KubeObject, IBinding, new()
+{
+    private readonly SharedInformer<TPlacement> _placements;
+    private readonly WorkQueue<NamespacedName> _schedulerQueue;
+
+    public PlacementControllers(
+        PlacementScope<TPlacement, TSnapshot, TBinding> scope, SharedInformerFactory informers, SharedInformer<MemberCluster> clusters,
+        PlacementScheduler scheduler, IEventRecorder placementEvents, IEventRecorder schedulerEvents, HubControllerOptions options)
+    {
+        _placements = informers.For(scope.PlacementMapping, scope.PlacementJson);
+        var snapshots = informers.For(scope.SnapshotMapping, scope.SnapshotJson);
+        var bindings = informers.For(scope.BindingMapping, scope.BindingJson);
+        var loggers = options.LoggerFactory;
+
+        var placementController = new Controller<NamespacedName>($"placement-{scope.ShortName}",
+            new PlacementReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, snapshots.Lister, placementEvents, options.Time,
+                loggers.CreateLogger(typeof(PlacementReconciler<,,>).FullName!)),
+            new ControllerOptions { Workers = options.PlacementWorkers, Time = options.Time, LoggerFactory = loggers });
+        var schedulerController = new Controller<NamespacedName>($"scheduler-{scope.ShortName}",
+            new SchedulerReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, snapshots.Lister, clusters.Lister,
+                scheduler, schedulerEvents, options.Time, loggers.CreateLogger(typeof(SchedulerReconciler<,,>).FullName!)),
+            new ControllerOptions { Workers = options.SchedulerWorkers, Time = options.Time, LoggerFactory = loggers });
+
+        var placementQueue = placementController.Queue;
+        var schedulerQueue = schedulerController.Queue;
+        _schedulerQueue = schedulerQueue;
+        _placements.AddEventHandler(
+            onAdd: p =>
+            {
+                placementQueue.Add(PlacementScope<TPlacement, TSnapshot, TBinding>.KeyOf(p));
+                if (p.Metadata.IsDeleting && p.Metadata.HasFinalizer(PlacementApi.SchedulerCleanupFinalizer))
+                {
+                    schedulerQueue.AddRateLimited(PlacementScope<TPlacement, TSnapshot, TBinding>.KeyOf(p));
+                }
+            },
+            onUpdate: (old, current) =>
+            {
+                var key = PlacementScope<TPlacement, TSnapshot, TBinding>.KeyOf(current);
+                if (old.Metadata.Generation != current.Metadata.Generation || old.Metadata.IsDeleting != current.Metadata.IsDeleting
+                    || !(old.Metadata.Finalizers ?? []).SequenceEqual(current.Metadata.Finalizers ?? []))
+                {
+                    placementQueue.Add(key);
+                }
+                if (current.Metadata.IsDeleting && current.Metadata.HasFinalizer(PlacementApi.SchedulerCleanupFinalizer))
+                {
+                    schedulerQueue.AddRateLimited(key);
+                }
+            });
+
+        snapshots.AddEventHandler(
+            onAdd: s => EnqueueParent(schedulerQueue, s.Metadata),
+            onUpdate: (old, current) =>
+            {
+                // The scheduler wrote the status: the placement's Scheduled condition follows it.
+                EnqueueParent(placementQueue, current.Metadata);
+                if (SchedulerTriggers.PolicySnapshotChanged(old.Metadata, current.Metadata))
+                {
+                    EnqueueParent(schedulerQueue, current.Metadata);
+                }
+            });
+
+        bindings.AddEventHandler(
+            onAdd: b => EnqueueDeletingBinding(schedulerQueue, b),
+            onUpdate: (_, current) => EnqueueDeletingBinding(schedulerQueue, current));
+
+        Runners =
+        [
+            new CacheSyncedController<NamespacedName>(placementController, [_placements, snapshots], options.CacheSyncTimeout, options.Time, loggers),
+            new CacheSyncedController<NamespacedName>(schedulerController, [_placements, snapshots, bindings, clusters], options.CacheSyncTimeout, options.Time, loggers),
+        ];
+    }
+
+    public IReadOnlyList<IHostedService> Runners { get; }
+
+    /// <summary>A MemberCluster is gone: every placement may have to replace it.</summary>
+    public void EnqueueAll()
+    {
+        foreach (var placement in _placements.Lister.List())
+        {
+            _schedulerQueue.Add(PlacementScope<TPlacement, TSnapshot, TBinding>.KeyOf(placement));
+        }
+    }
+
+    /// <summary>
+    /// A cluster changed so that placements may gain it: PickAll placements always, PickN and PickFixed ones only
+    /// while their Scheduled condition is not True for their generation.
+    /// </summary>
+    public void EnqueueUnfulfilled()
+    {
+        foreach (var placement in _placements.Lister.List())
+        {
+            var type = placement.Spec.Policy?.PlacementType ?? PlacementType.PickAll;
+            var fulfilled = Conditions.IsTrueAt(placement.Status?.Conditions,
+                PlacementConditionType.For(placement.Metadata.Namespace is not { Length: > 0 }, PerClusterConditionType.Scheduled),
+                placement.Metadata.Generation ?? 0);
+            if (type == PlacementType.PickAll || !fulfilled)
+            {
+                _schedulerQueue.Add(PlacementScope<TPlacement, TSnapshot, TBinding>.KeyOf(placement));
+            }
+        }
+    }
+
+    private static void EnqueueParent(WorkQueue<NamespacedName> queue, ObjectMeta meta)
+    {
+        if (PlacementScope<TPlacement, TSnapshot, TBinding>.ParentKey(meta) is { } key)
+        {
+            queue.Add(key);
+        }
+    }
+
+    private static void EnqueueDeletingBinding(WorkQueue<NamespacedName> queue, TBinding binding)
+    {
+        if (binding.Metadata.IsDeleting && binding.Metadata.HasFinalizer(PlacementApi.SchedulerBindingCleanupFinalizer)
+            && PlacementScope<TPlacement, TSnapshot, TBinding>.ParentKey(binding.Metadata) is { } key)
+        {
+            queue.AddRateLimited(key);
+        }
+    }
+}
