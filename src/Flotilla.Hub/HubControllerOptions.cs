@@ -29,6 +29,21 @@ public sealed class HubControllerOptions
     /// <summary>Scheduler workers per placement scope: how many placements are scheduled at once. Default 4.</summary>
     public int SchedulerWorkers { get; init; } = 4;
 
+    /// <summary>
+    /// The least time between two resource snapshots of a placement (upstream's
+    /// <c>--resource-snapshot-creation-minimum-interval</c>, default 30 s; zero disables).
+    /// </summary>
+    public TimeSpan ResourceSnapshotMinimumInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long changes to selected resources are collected before a new snapshot is made (upstream's
+    /// <c>--resource-changes-collection-duration</c>, default 15 s; zero disables).
+    /// </summary>
+    public TimeSpan ResourceChangesCollectionDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Namespaces never propagated, besides kube-*, fleet-* and default (upstream's <c>--skipped-propagating-namespaces</c>).</summary>
+    public IReadOnlyCollection<string> SkippedPropagatingNamespaces { get; init; } = [];
+
     /// <summary>Informer tuning; default: the informer defaults with <see cref="Time"/> and <see cref="LoggerFactory"/>.</summary>
     public InformerOptions? Informers { get; init; }
 
@@ -50,6 +65,9 @@ public sealed class HubControllerOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheSyncTimeout, TimeSpan.Zero, nameof(CacheSyncTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(PlacementWorkers, 1, nameof(PlacementWorkers));
         ArgumentOutOfRangeException.ThrowIfLessThan(SchedulerWorkers, 1, nameof(SchedulerWorkers));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ResourceSnapshotMinimumInterval, TimeSpan.FromMinutes(5), nameof(ResourceSnapshotMinimumInterval));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ResourceChangesCollectionDuration, TimeSpan.FromMinutes(1), nameof(ResourceChangesCollectionDuration));
+        ArgumentNullException.ThrowIfNull(SkippedPropagatingNamespaces, nameof(SkippedPropagatingNamespaces));
         MemberClusters.Validate();
     }
 }

@@ -2,6 +2,7 @@ using Flotilla.Api.Cluster;
 using Flotilla.Api.Placement;
 using Flotilla.Client;
 using Flotilla.Hub.Placement;
+using Flotilla.Hub.Placement.Resources;
 using Flotilla.Runtime.Events;
 using Flotilla.Scheduler;
 using Microsoft.Extensions.Hosting;
@@ -18,11 +19,19 @@ public sealed partial class HubControllers
     private IEnumerable<IHostedService> PlacementControllers(IEventRecorder placementEvents, IEventRecorder schedulerEvents)
     {
         var clusters = Informers.For(CustomResourceMappings.Of<MemberCluster>(), ClusterJsonContext.Default.MemberCluster);
+        var resources = new HubResourceCache(_options.Client, Informers, ApiResourceConfig.Default(), _options.CacheSyncTimeout);
         var scheduler = new PlacementScheduler();
         var cluster = new PlacementControllers<ClusterResourcePlacement, ClusterSchedulingPolicySnapshot, ClusterResourceBinding>(
-            PlacementScopes.Cluster, Informers, clusters, scheduler, placementEvents, schedulerEvents, _options);
+            PlacementScopes.Cluster, Informers, clusters, resources, scheduler, placementEvents, schedulerEvents, _options);
         var namespaced = new PlacementControllers<ResourcePlacement, SchedulingPolicySnapshot, ResourceBinding>(
-            PlacementScopes.Namespaced, Informers, clusters, scheduler, placementEvents, schedulerEvents, _options);
+            PlacementScopes.Namespaced, Informers, clusters, resources, scheduler, placementEvents, schedulerEvents, _options);
+
+        // A selected resource changed: the placements that may select it snapshot their resources again.
+        resources.Changed += obj =>
+        {
+            cluster.EnqueueSelecting(obj);
+            namespaced.EnqueueSelecting(obj);
+        };
 
         // A cluster gone for good: every placement may have to replace it. A cluster that changed may let placements
         // gain it (placement spec §3.1).
@@ -40,6 +49,7 @@ public sealed partial class HubControllers
                 cluster.EnqueueAll();
                 namespaced.EnqueueAll();
             });
-        return [.. cluster.Runners, .. namespaced.Runners];
+        // The resource caches sync before the controllers that read them start.
+        return [resources, .. cluster.Runners, .. namespaced.Runners];
     }
 }

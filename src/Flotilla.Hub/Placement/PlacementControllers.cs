@@ -2,6 +2,8 @@ using Flotilla.Api.Cluster;
 using Flotilla.Api.Meta;
 using Flotilla.Api.Placement;
 using Flotilla.Client.Informers;
+using Flotilla.Hub.Placement.Resources;
+using Flotilla.Hub.Placement.Snapshots;
 using Flotilla.Runtime.Controllers;
 using Flotilla.Runtime.Events;
 using Flotilla.Runtime.WorkQueue;
@@ -20,10 +22,11 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
 {
     private readonly SharedInformer<TPlacement> _placements;
     private readonly WorkQueue<NamespacedName> _schedulerQueue;
+    private readonly WorkQueue<NamespacedName> _placementQueue;
 
     public PlacementControllers(
         PlacementScope<TPlacement, TSnapshot, TBinding> scope, SharedInformerFactory informers, SharedInformer<MemberCluster> clusters,
-        PlacementScheduler scheduler, IEventRecorder placementEvents, IEventRecorder schedulerEvents, HubControllerOptions options)
+        HubResourceCache resources, PlacementScheduler scheduler, IEventRecorder placementEvents, IEventRecorder schedulerEvents, HubControllerOptions options)
     {
         _placements = informers.For(scope.PlacementMapping, scope.PlacementJson);
         var snapshots = informers.For(scope.SnapshotMapping, scope.SnapshotJson);
@@ -31,7 +34,9 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
         var loggers = options.LoggerFactory;
 
         var placementController = new Controller<NamespacedName>($"placement-{scope.ShortName}",
-            new PlacementReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, snapshots.Lister, placementEvents, options.Time,
+            new PlacementReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, snapshots.Lister, resources,
+                new SnapshotCreationLimits(options.ResourceSnapshotMinimumInterval, options.ResourceChangesCollectionDuration),
+                PropagationFilter.ParseSkippedNamespaces(string.Join(';', options.SkippedPropagatingNamespaces)), placementEvents, options.Time,
                 loggers.CreateLogger(typeof(PlacementReconciler<,,>).FullName!)),
             new ControllerOptions { Workers = options.PlacementWorkers, Time = options.Time, LoggerFactory = loggers });
         var schedulerController = new Controller<NamespacedName>($"scheduler-{scope.ShortName}",
@@ -42,6 +47,7 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
         var placementQueue = placementController.Queue;
         var schedulerQueue = schedulerController.Queue;
         _schedulerQueue = schedulerQueue;
+        _placementQueue = placementQueue;
         _placements.AddEventHandler(
             onAdd: p =>
             {
@@ -89,6 +95,31 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
     }
 
     public IReadOnlyList<IHostedService> Runners { get; }
+
+    /// <summary>
+    /// A hub object changed: enqueue (for new resource snapshots) the placements that may select it — CRPs selecting its
+    /// kind, or any namespace when it is namespaced; RPs of its namespace selecting its kind.
+    /// </summary>
+    public void EnqueueSelecting(System.Text.Json.Nodes.JsonObject obj)
+    {
+        var (group, _) = ResourceContent.SplitApiVersion(Api.Unstructured.Obj.GetString(obj, "apiVersion") ?? "");
+        var kind = Api.Unstructured.Obj.GetString(obj, "kind") ?? "";
+        var ns = Api.Unstructured.Obj.Namespace(obj);
+        foreach (var placement in _placements.Lister.List())
+        {
+            var placementNamespace = placement.Metadata.Namespace ?? "";
+            if (placementNamespace.Length > 0 && placementNamespace != ns)
+            {
+                continue;
+            }
+            var selects = placement.Spec.ResourceSelectors.Any(s =>
+                (s.Group == group && s.Kind == kind) || (placementNamespace.Length == 0 && ns.Length > 0 && s.Group.Length == 0 && s.Kind == "Namespace"));
+            if (selects)
+            {
+                _placementQueue.Add(PlacementScope<TPlacement, TSnapshot, TBinding>.KeyOf(placement));
+            }
+        }
+    }
 
     /// <summary>A MemberCluster is gone: every placement may have to replace it.</summary>
     public void EnqueueAll()

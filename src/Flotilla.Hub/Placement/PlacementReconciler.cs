@@ -5,6 +5,8 @@ using Flotilla.Api.Meta;
 using Flotilla.Api.Placement;
 using Flotilla.Client;
 using Flotilla.Client.Informers;
+using Flotilla.Hub.Placement.Resources;
+using Flotilla.Hub.Placement.Snapshots;
 using Flotilla.Runtime.Controllers;
 using Flotilla.Runtime.Events;
 using Microsoft.Extensions.Logging;
@@ -34,17 +36,26 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
     private readonly ResourceClient<TSnapshot> _snapshots;
     private readonly Lister<TPlacement> _placementLister;
     private readonly Lister<TSnapshot> _snapshotLister;
+    private readonly ResourceClient<JsonObject> _resourceSnapshots;
+    private readonly HubResourceCache _resources;
+    private readonly SnapshotCreationLimits _snapshotLimits;
+    private readonly IReadOnlySet<string> _skippedNamespaces;
     private readonly IEventRecorder _events;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public PlacementReconciler(
         PlacementScope<TPlacement, TSnapshot, TBinding> scope, KubernetesClient client, Lister<TPlacement> placements, Lister<TSnapshot> snapshots,
+        HubResourceCache resources, SnapshotCreationLimits snapshotLimits, IReadOnlySet<string> skippedNamespaces,
         IEventRecorder events, TimeProvider time, ILogger logger)
     {
         _scope = scope;
         _placements = client.Resource(scope.PlacementMapping, scope.PlacementJson);
         _snapshots = client.Resource(scope.SnapshotMapping, scope.SnapshotJson);
+        _resourceSnapshots = client.Resource(scope.ResourceSnapshotMapping);
+        _resources = resources;
+        _snapshotLimits = snapshotLimits;
+        _skippedNamespaces = skippedNamespaces;
         _placementLister = placements;
         _snapshotLister = snapshots;
         _events = events;
@@ -70,10 +81,41 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
             await CleanUpAsync(placement, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
+        if (!_resources.Ready)
+        {
+            // The hub's resource caches are still syncing: nothing can be selected yet.
+            return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(1));
+        }
         placement = await EnsureFinalizerAsync(placement, cancellationToken).ConfigureAwait(false);
+        var selection = SelectResources(placement);
+        if (selection.UserError is { } error)
+        {
+            await WriteStatusAsync(placement, status => InvalidSelectors(status, placement, error), cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.RequeueAfter(InvalidSelectorsRecheck);
+        }
         var latest = await EnsureLatestSnapshotAsync(placement, cancellationToken).ConfigureAwait(false);
-        await WriteStatusAsync(placement, latest, cancellationToken).ConfigureAwait(false);
-        return ReconcileResult.Done;
+        var resources = await SyncResourceSnapshotsAsync(placement, selection.Objects, cancellationToken).ConfigureAwait(false);
+        await WriteStatusAsync(placement, status =>
+        {
+            status.SelectedResources = resources.Selected;
+            status.ObservedResourceIndex = resources.ObservedIndex;
+            ScheduledStatus.Apply(status, placement, _scope.ClusterScoped, latest, _time.GetUtcNow());
+        }, cancellationToken).ConfigureAwait(false);
+        return resources.RequeueAfter is { } wait ? ReconcileResult.RequeueAfter(wait) : ReconcileResult.Done;
+    }
+
+    /// <summary>§7.2 step 3: the Scheduled condition says why the selectors cannot be resolved; nothing else changes.</summary>
+    private void InvalidSelectors(PlacementStatus status, TPlacement placement, string error)
+    {
+        status.Conditions ??= [];
+        Conditions.Set(status.Conditions, new Condition
+        {
+            Type = _scope.ScheduledCondition,
+            Status = ConditionStatus.False,
+            Reason = InvalidResourceSelectorsReason,
+            Message = "The resource selectors are invalid: " + error,
+            ObservedGeneration = placement.Metadata.Generation,
+        }, _time.GetUtcNow());
     }
 
     private async Task<TPlacement> EnsureFinalizerAsync(TPlacement placement, CancellationToken cancellationToken)
@@ -176,13 +218,14 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         static string key(TPlacement p) => p.Metadata.Namespace is { Length: > 0 } n ? $"{n}/{p.Metadata.Name}" : p.Metadata.Name!;
     }
 
-    private async Task WriteStatusAsync(TPlacement placement, TSnapshot latest, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="update"/> to a copy of the status and writes it when it changed.</summary>
+    private async Task WriteStatusAsync(TPlacement placement, Action<PlacementStatus> update, CancellationToken cancellationToken)
     {
         var before = placement.Status is null ? "" : JsonSerializer.Serialize(placement.Status, PlacementJsonContext.Default.PlacementStatus);
         var status = placement.Status is null
             ? new PlacementStatus()
             : JsonSerializer.Deserialize(before, PlacementJsonContext.Default.PlacementStatus)!;
-        ScheduledStatus.Apply(status, placement, _scope.ClusterScoped, latest, _time.GetUtcNow());
+        update(status);
         if (JsonSerializer.Serialize(status, PlacementJsonContext.Default.PlacementStatus) == before)
         {
             return;

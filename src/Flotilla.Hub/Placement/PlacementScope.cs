@@ -32,6 +32,9 @@ internal sealed class PlacementScope<TPlacement, TSnapshot, TBinding>
 
     public ResourceMapping BindingMapping => CustomResourceMappings.Of<TBinding>();
 
+    /// <summary>ClusterResourceSnapshot or ResourceSnapshot.</summary>
+    public ResourceMapping ResourceSnapshotMapping => ClusterScoped ? CustomResourceMappings.Of<ClusterResourceSnapshot>() : CustomResourceMappings.Of<ResourceSnapshot>();
+
     /// <summary>The placement controller's finalizer (placement spec §7.2).</summary>
     public string CleanupFinalizer => ClusterScoped ? PlacementApi.ClusterResourcePlacementCleanupFinalizer : PlacementApi.ResourcePlacementCleanupFinalizer;
 
