@@ -239,7 +239,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
             .PatchStatusAsync(placement.Metadata.Name!, Patch.Merge(patch), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>§7.2 deletion: delete the placement's snapshots, then release it.</summary>
+    /// <summary>§7.2 deletion: delete the placement's policy and resource snapshots, then release it.</summary>
     private async Task CleanUpAsync(TPlacement placement, CancellationToken cancellationToken)
     {
         if (!placement.Metadata.HasFinalizer(_scope.CleanupFinalizer))
@@ -249,6 +249,8 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         var ns = placement.Metadata.Namespace;
         var selector = PlacementScope<TPlacement, TSnapshot, TBinding>.ChildrenSelector(placement.Metadata.Name!);
         await _snapshots.InNamespace(ns).DeleteCollectionAsync(new ListOptions { LabelSelector = selector }, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        await _resourceSnapshots.InNamespace(ns).DeleteCollectionAsync(new ListOptions { LabelSelector = selector }, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         try
         {

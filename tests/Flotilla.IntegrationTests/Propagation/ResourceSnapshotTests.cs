@@ -97,6 +97,10 @@ public sealed class ResourceSnapshotTests : IAsyncLifetime, IDisposable
         Assert.Equal("false", (await _hub.SucceedAsync("get", "crs", "crp-app-0-snapshot", "-o", "jsonpath={.metadata.labels.kubernetes-fleet\\.io/is-latest-snapshot}")).Trim());
         await Eventually.WaitAsync("observedResourceIndex 1", async () =>
             (await _hub.SucceedAsync("get", "crp", "crp-app", "-o", "jsonpath={.status.observedResourceIndex}")).Trim() == "1" ? (bool?)true : null);
+
+        // Deleting the placement deletes its snapshots.
+        await _hub.SucceedAsync("delete", "crp", "crp-app", "--wait=true", "--timeout=60s");
+        Assert.Equal("", (await _hub.SucceedAsync("get", "crs,csps", "-l", "kubernetes-fleet.io/parent-CRP=crp-app", "-o", "name")).Trim());
     }
 
     [Fact]
