@@ -29,6 +29,9 @@ public sealed class HubControllerOptions
     /// <summary>Scheduler workers per placement scope: how many placements are scheduled at once. Default 4.</summary>
     public int SchedulerWorkers { get; init; } = 4;
 
+    /// <summary>Rollout controller workers per placement scope. Default 4.</summary>
+    public int RolloutWorkers { get; init; } = 4;
+
     /// <summary>
     /// The least time between two resource snapshots of a placement (upstream's
     /// <c>--resource-snapshot-creation-minimum-interval</c>, default 30 s; zero disables).
@@ -65,6 +68,7 @@ public sealed class HubControllerOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheSyncTimeout, TimeSpan.Zero, nameof(CacheSyncTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(PlacementWorkers, 1, nameof(PlacementWorkers));
         ArgumentOutOfRangeException.ThrowIfLessThan(SchedulerWorkers, 1, nameof(SchedulerWorkers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RolloutWorkers, 1, nameof(RolloutWorkers));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ResourceSnapshotMinimumInterval, TimeSpan.FromMinutes(5), nameof(ResourceSnapshotMinimumInterval));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ResourceChangesCollectionDuration, TimeSpan.FromMinutes(1), nameof(ResourceChangesCollectionDuration));
         ArgumentNullException.ThrowIfNull(SkippedPropagatingNamespaces, nameof(SkippedPropagatingNamespaces));

@@ -3,6 +3,7 @@ using Flotilla.Api.Meta;
 using Flotilla.Api.Placement;
 using Flotilla.Client.Informers;
 using Flotilla.Hub.Placement.Resources;
+using Flotilla.Hub.Placement.Rollout;
 using Flotilla.Hub.Placement.Snapshots;
 using Flotilla.Runtime.Controllers;
 using Flotilla.Runtime.Events;
@@ -83,14 +84,47 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
                 }
             });
 
+        var rolloutController = new Controller<NamespacedName>($"rollout-{scope.ShortName}",
+            new RolloutReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, options.Time),
+            new ControllerOptions { Workers = options.RolloutWorkers, Time = options.Time, LoggerFactory = loggers });
+        var rolloutQueue = rolloutController.Queue;
+        var resourceSnapshots = informers.For(scope.ResourceSnapshotMapping);
+
         bindings.AddEventHandler(
-            onAdd: b => EnqueueDeletingBinding(schedulerQueue, b),
-            onUpdate: (_, current) => EnqueueDeletingBinding(schedulerQueue, current));
+            onAdd: b =>
+            {
+                EnqueueDeletingBinding(schedulerQueue, b);
+                EnqueueParent(rolloutQueue, b.Metadata);
+            },
+            onUpdate: (old, current) =>
+            {
+                EnqueueDeletingBinding(schedulerQueue, current);
+                if (RolloutTriggers.BindingChanged(old, current))
+                {
+                    EnqueueParent(rolloutQueue, current.Metadata);
+                }
+            });
+        // §4.1: a new latest master resource snapshot, or a change of the placement's strategy.
+        resourceSnapshots.AddEventHandler(onAdd: s =>
+        {
+            if (RolloutTriggers.IsLatestMaster(s) && Api.Unstructured.Obj.Labels(s)?[PlacementApi.ParentPlacementLabel]?.GetValue<string>() is { Length: > 0 } parent)
+            {
+                rolloutQueue.Add(new NamespacedName(Api.Unstructured.Obj.Namespace(s), parent));
+            }
+        });
+        _placements.AddEventHandler(onUpdate: (old, current) =>
+        {
+            if (RolloutTriggers.StrategyChanged(old.Spec, current.Spec))
+            {
+                rolloutQueue.Add(PlacementScope<TPlacement, TSnapshot, TBinding>.KeyOf(current));
+            }
+        });
 
         Runners =
         [
             new CacheSyncedController<NamespacedName>(placementController, [_placements, snapshots], options.CacheSyncTimeout, options.Time, loggers),
             new CacheSyncedController<NamespacedName>(schedulerController, [_placements, snapshots, bindings, clusters], options.CacheSyncTimeout, options.Time, loggers),
+            new CacheSyncedController<NamespacedName>(rolloutController, [_placements, bindings, resourceSnapshots], options.CacheSyncTimeout, options.Time, loggers),
         ];
     }
 

@@ -86,6 +86,17 @@ public sealed class ResourceSnapshotTests : IAsyncLifetime, IDisposable
         });
         Assert.Contains("Selected Resources", await _hub.SucceedAsync("describe", "crp", "crp-app"), StringComparison.Ordinal);
 
+        // The rollout binds the member's binding to the snapshot and says so.
+        var bound = await Eventually.WaitAsync("the binding bound to crp-app-0-snapshot", async () =>
+        {
+            var binding = JsonNode.Parse(await _hub.SucceedAsync("get", "crb", "-l", "kubernetes-fleet.io/parent-CRP=crp-app", "-o", "json"))!["items"]!.AsArray().Single()!;
+            return (string?)binding["spec"]!["state"] == "Bound" && (string?)binding["spec"]!["resourceSnapshotName"] == "crp-app-0-snapshot"
+                && binding["status"]?["conditions"]?.AsArray().Any(c => (string?)c!["type"] == "RolloutStarted" && (string?)c["status"] == "True") == true
+                ? binding
+                : null;
+        });
+        Assert.Equal("PartialComparison", (string?)bound["spec"]!["applyStrategy"]!["comparisonOption"]);
+
         // A change to a selected object: a new group once the collection window and the minimum interval pass.
         await _hub.SucceedAsync("patch", "configmap", "settings", "-n", "app", "--type", "merge", "-p", """{"data":{"color":"green"}}""");
         var newer = await Eventually.WaitAsync("a second resource snapshot", async () =>
@@ -95,6 +106,16 @@ public sealed class ResourceSnapshotTests : IAsyncLifetime, IDisposable
         }, TimeSpan.FromSeconds(60));
         Assert.Equal("green", (string?)newer!["spec"]!["selectedResources"]![1]!["data"]!["color"]);
         Assert.Equal("false", (await _hub.SucceedAsync("get", "crs", "crp-app-0-snapshot", "-o", "jsonpath={.metadata.labels.kubernetes-fleet\\.io/is-latest-snapshot}")).Trim());
+        // Nothing reports the resources available yet (no Work): maxUnavailable holds the binding on the old snapshot.
+        await Eventually.WaitAsync("the binding held by the rollout strategy", async () =>
+        {
+            var binding = JsonNode.Parse(await _hub.SucceedAsync("get", "crb", "-l", "kubernetes-fleet.io/parent-CRP=crp-app", "-o", "json"))!["items"]!.AsArray().Single()!;
+            var rollout = binding["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c!["type"] == "RolloutStarted");
+            return (string?)binding["spec"]!["resourceSnapshotName"] == "crp-app-0-snapshot" && (string?)rollout?["reason"] == "RolloutNotStartedYet"
+                && (string?)rollout["message"] == "The resources cannot be updated to the latest because of the rollout strategy"
+                ? (bool?)true
+                : null;
+        });
         await Eventually.WaitAsync("observedResourceIndex 1", async () =>
             (await _hub.SucceedAsync("get", "crp", "crp-app", "-o", "jsonpath={.status.observedResourceIndex}")).Trim() == "1" ? (bool?)true : null);
 

@@ -482,8 +482,14 @@ public sealed class PlacementSchedulingTests(SchedulingFleet fleet) : IClassFixt
             SchedulingFleet.PlacementStatuses(placement));
         Assert.Equal("schedulingpolicysnapshot.placement.kubernetes-fleet.io/rp-web-0",
             (await fleet.Hub.SucceedAsync("get", "sps", "-n", "team-a", "-o", "name")).Trim());
-        var bindings = await fleet.Hub.SucceedAsync("get", "rb", "-n", "team-a", "-o", "jsonpath={range .items[*]}{.spec.targetCluster} {.spec.state}{\"\\n\"}{end}");
-        Assert.Equal(["cluster2 Scheduled", "cluster4 Scheduled"], bindings.Trim().Split('\n').Order(StringComparer.Ordinal));
+        var bindings = await fleet.Hub.SucceedAsync("get", "rb", "-n", "team-a", "-o", "jsonpath={range .items[*]}{.spec.targetCluster}{\"\\n\"}{end}");
+        Assert.Equal(["cluster2", "cluster4"], bindings.Trim().Split('\n').Order(StringComparer.Ordinal));
+        // The rollout binds them to the RP's resource snapshot, a ResourceSnapshot in its namespace.
+        await Eventually.WaitAsync("both ResourceBindings bound to rp-web-0-snapshot", async () =>
+        {
+            var states = await fleet.Hub.SucceedAsync("get", "rb", "-n", "team-a", "-o", "jsonpath={range .items[*]}{.spec.state} {.spec.resourceSnapshotName}{\"\\n\"}{end}");
+            return states.Trim().Split('\n').All(s => s == "Bound rp-web-0-snapshot") ? (bool?)true : null;
+        });
         Assert.Equal("", (await fleet.Hub.SucceedAsync("get", "crb", "-l", "kubernetes-fleet.io/parent-CRP=rp-web", "-o", "name")).Trim());
     }
 

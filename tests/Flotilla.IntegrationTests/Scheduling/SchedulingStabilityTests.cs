@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flotilla.Testing;
 
 namespace Flotilla.IntegrationTests.Scheduling;
 
@@ -30,22 +31,27 @@ public sealed class SchedulingStabilityTests(SchedulingFleet fleet) : IClassFixt
         // longer matches, keeps its binding (IgnoredDuringExecution).
         await hub.ApplyAsync(PickAll("crp-all", """{matchLabels: {critical-allowed: "true"}}"""));
         await fleet.WaitSelectedAsync("crp-all", "cluster1", "cluster2", "cluster3", "cluster6");
+        await WaitAllBoundAsync("crp-all", 4);
         await hub.SucceedAsync("label", "membercluster", "cluster6", "critical-allowed=false", "--overwrite");
         await hub.SucceedAsync("label", "membercluster", "cluster4", "critical-allowed=true", "--overwrite");
         await fleet.WaitSelectedAsync("crp-all", "cluster1", "cluster2", "cluster3", "cluster4", "cluster6");
+        await WaitAllBoundAsync("crp-all", 5);
 
-        // A policy change reschedules: a new policy snapshot; clusters picked again keep their bindings, moved to
-        // the new snapshot; the others are deselected, remembering their state.
+        // A policy change reschedules: a new policy snapshot; clusters picked again keep their bindings (Bound stays
+        // Bound), moved to the new snapshot; the others are deselected, remembering their state.
         await hub.ApplyAsync(PickAll("crp-all", """{matchExpressions: [{key: region, operator: In, values: [eastus, westus]}]}"""));
         await fleet.WaitSelectedAsync("crp-all", "cluster1", "cluster2", "cluster3");
         var bindings = await BindingsAsync("crp-all");
-        Assert.All(bindings.Where(b => (string?)b["spec"]!["state"] != "Unscheduled"),
-            b => Assert.Equal("crp-all-1", (string?)b["spec"]!["schedulingPolicySnapshotName"]));
+        Assert.All(bindings.Where(b => (string?)b["spec"]!["state"] != "Unscheduled"), b =>
+        {
+            Assert.Equal("crp-all-1", (string?)b["spec"]!["schedulingPolicySnapshotName"]);
+            Assert.Equal("Bound", (string?)b["spec"]!["state"]);
+        });
         foreach (var deselected in new[] { "cluster4", "cluster6" })
         {
             var binding = bindings.Single(b => (string?)b["spec"]!["targetCluster"] == deselected);
             Assert.Equal("Unscheduled", (string?)binding["spec"]!["state"]);
-            Assert.Equal("Scheduled", (string?)binding["metadata"]!["annotations"]!["kubernetes-fleet.io/previous-binding-state"]);
+            Assert.Equal("Bound", (string?)binding["metadata"]!["annotations"]!["kubernetes-fleet.io/previous-binding-state"]);
         }
 
         // A picked member leaves: PickN replaces it (cluster2 and cluster4 tie at 0; the larger name wins).
@@ -119,6 +125,14 @@ public sealed class SchedulingStabilityTests(SchedulingFleet fleet) : IClassFixt
                       matchLabels:
                         critical-level: "1"
         """;
+
+    /// <summary>The rollout binds a placement's Scheduled bindings to its resource snapshot.</summary>
+    private Task WaitAllBoundAsync(string crp, int count) =>
+        Eventually.WaitAsync($"the {count} bindings of {crp} to be Bound", async () =>
+        {
+            var bindings = await BindingsAsync(crp);
+            return bindings.Length == count && bindings.All(b => (string?)b["spec"]!["state"] == "Bound") ? (bool?)true : null;
+        });
 
     private async Task<JsonNode[]> BindingsAsync(string crp) =>
         [.. JsonNode.Parse(await fleet.Hub.SucceedAsync("get", "crb", "-l", $"kubernetes-fleet.io/parent-CRP={crp}", "-o", "json"))!["items"]!.AsArray().Select(b => b!)];
