@@ -17,7 +17,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
     public const string InvalidResourceSelectorsReason = "InvalidResourceSelectors";
 
     /// <summary>How soon a placement with invalid selectors is looked at again, besides on its own changes.</summary>
-    internal static readonly TimeSpan InvalidSelectorsRecheck = TimeSpan.FromMinutes(30);
+    internal static TimeSpan InvalidSelectorsRecheck => ResyncPeriod;
 
     /// <summary>What the placement's resource snapshots say after this reconcile.</summary>
     private sealed record ResourceState(List<ResourceIdentifier> Selected, string ObservedIndex, TimeSpan? RequeueAfter);

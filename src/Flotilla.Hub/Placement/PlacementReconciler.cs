@@ -28,6 +28,9 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
     where TSnapshot : KubeObject, IPolicySnapshot, new()
     where TBinding : KubeObject, IBinding, new()
 {
+    /// <summary>Upstream's <c>controllerResyncPeriod</c>: how often a placement that has not completed is reconciled regardless.</summary>
+    internal static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(30);
+
     /// <summary>The event reason upstream records when a deleted placement is released.</summary>
     public const string CleanupFinalizerRemovedReason = "PlacementCleanupFinalizerRemoved";
 
@@ -101,7 +104,9 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
             status.ObservedResourceIndex = resources.ObservedIndex;
             ScheduledStatus.Apply(status, placement, _scope.ClusterScoped, latest, _time.GetUtcNow());
         }, cancellationToken).ConfigureAwait(false);
-        return resources.RequeueAfter is { } wait ? ReconcileResult.RequeueAfter(wait) : ReconcileResult.Done;
+        // Until rollout completion is tracked (it needs the Work status), every placement is looked at again after the
+        // resync period, as upstream does for placements that have not completed.
+        return ReconcileResult.RequeueAfter(resources.RequeueAfter ?? ResyncPeriod);
     }
 
     /// <summary>§7.2 step 3: the Scheduled condition says why the selectors cannot be resolved; nothing else changes.</summary>
