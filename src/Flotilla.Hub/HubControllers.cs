@@ -156,11 +156,8 @@ public sealed partial class HubControllers : IHostedService, IAsyncDisposable
         || old.Metadata.Generation != current.Metadata.Generation
         || old.Metadata.DeletionTimestamp != current.Metadata.DeletionTimestamp
         || old.Metadata.Uid != current.Metadata.Uid
-        || !SameEntries(old.Metadata.Labels, current.Metadata.Labels)
+        || !Maps.SameEntries(old.Metadata.Labels, current.Metadata.Labels)
         || !(old.Metadata.Finalizers ?? []).SequenceEqual(current.Metadata.Finalizers ?? []);
-
-    private static bool SameEntries(Dictionary<string, string>? a, Dictionary<string, string>? b) =>
-        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(pair => b!.TryGetValue(pair.Key, out var value) && value == pair.Value));
 
     private static IEnumerable<NamespacedName> OwningMemberClusters(InternalMemberCluster imc) =>
         (imc.Metadata.OwnerReferences ?? [])

@@ -37,7 +37,7 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
         var placementController = new Controller<NamespacedName>($"placement-{scope.ShortName}",
             new PlacementReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, snapshots.Lister, resources,
                 new SnapshotCreationLimits(options.ResourceSnapshotMinimumInterval, options.ResourceChangesCollectionDuration),
-                PropagationFilter.ParseSkippedNamespaces(string.Join(';', options.SkippedPropagatingNamespaces)), placementEvents, options.Time,
+                new HashSet<string>(options.SkippedPropagatingNamespaces, StringComparer.Ordinal), placementEvents, options.Time,
                 loggers.CreateLogger(typeof(PlacementReconciler<,,>).FullName!)),
             new ControllerOptions { Workers = options.PlacementWorkers, Time = options.Time, LoggerFactory = loggers });
         var schedulerController = new Controller<NamespacedName>($"scheduler-{scope.ShortName}",
@@ -136,7 +136,7 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
     /// </summary>
     public void EnqueueSelecting(System.Text.Json.Nodes.JsonObject obj)
     {
-        var (group, _) = ResourceContent.SplitApiVersion(Api.Unstructured.Obj.GetString(obj, "apiVersion") ?? "");
+        var group = Client.GroupVersionKind.FromApiVersion(Api.Unstructured.Obj.GetString(obj, "apiVersion") ?? "", "").Group;
         var kind = Api.Unstructured.Obj.GetString(obj, "kind") ?? "";
         var ns = Api.Unstructured.Obj.Namespace(obj);
         foreach (var placement in _placements.Lister.List())

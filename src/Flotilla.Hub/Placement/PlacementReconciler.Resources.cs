@@ -27,7 +27,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         var resolver = new ResourceSelectorResolver(
             _resources,
             kindDisabled: _ => false, // the cache watches enabled kinds only
-            namespaceSkipped: ns => PropagationFilter.IsNamespaceSkipped(ns, _skippedNamespaces),
+            _skippedNamespaces,
             shouldPropagate: obj => PropagationFilter.ShouldPropagate(obj, workloadsEnabledOnHub: false, ServiceExists));
         return resolver.Select(placement, _scope.ClusterScoped);
     }
@@ -109,7 +109,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         // Throttled, or unchanged: the status describes the latest group that exists.
         var selectedNow = latest.Hash == hash
             ? content
-            : GroupContent(existingObjects, latest.Index);
+            : GroupContent(existingObjects, existing, latest.Index);
         return new ResourceState([.. selectedNow.Select(ResourceContent.Identify)], latest.Index.ToString(CultureInfo.InvariantCulture), actions.RequeueAfter);
     }
 
@@ -143,12 +143,15 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
     }
 
     /// <summary>The selected resources a group holds, master first, then the sub-indexes in order.</summary>
-    private static List<JsonObject> GroupContent(IReadOnlyList<JsonObject> snapshots, int index) =>
+    /// <param name="snapshots">The placement's resource snapshots.</param>
+    /// <param name="views">Their views, in the same order.</param>
+    /// <param name="index">The group.</param>
+    private static List<JsonObject> GroupContent(IReadOnlyList<JsonObject> snapshots, IReadOnlyList<ExistingResourceSnapshot> views, int index) =>
     [
-        .. snapshots
-            .Where(s => View(s).Index == index)
-            .OrderBy(s => View(s).IsMaster ? -1 : View(s).Subindex ?? 0)
-            .SelectMany(s => (s.At("spec", "selectedResources") as JsonArray ?? []).OfType<JsonObject>()),
+        .. snapshots.Zip(views)
+            .Where(pair => pair.Second.Index == index)
+            .OrderBy(pair => pair.Second.IsMaster ? -1 : pair.Second.Subindex ?? 0)
+            .SelectMany(pair => (pair.First.At("spec", "selectedResources") as JsonArray ?? []).OfType<JsonObject>()),
     ];
 
     private static ExistingResourceSnapshot View(JsonObject snapshot)

@@ -63,14 +63,17 @@ internal sealed class PlacementScope<TPlacement, TSnapshot, TBinding>
     };
 
     /// <summary>The Event reference of a placement, for <c>kubectl describe</c>.</summary>
-    public Runtime.Events.ObjectReference EventReferenceTo(IPlacement placement) => new()
+    public Runtime.Events.ObjectReference EventReferenceTo(IPlacement placement) => EventReference(PlacementMapping, placement.Metadata);
+
+    /// <summary>The Event reference of any object of this scope (placement, snapshot, binding), in its storage version.</summary>
+    public static Runtime.Events.ObjectReference EventReference(ResourceMapping mapping, ObjectMeta meta) => new()
     {
-        ApiVersion = PlacementMapping.Kind.ApiVersion,
-        Kind = PlacementMapping.Kind.Kind,
-        Name = placement.Metadata.Name ?? "",
-        Namespace = placement.Metadata.Namespace,
-        Uid = placement.Metadata.Uid,
-        ResourceVersion = placement.Metadata.ResourceVersion,
+        ApiVersion = mapping.Kind.ApiVersion,
+        Kind = mapping.Kind.Kind,
+        Name = meta.Name ?? "",
+        Namespace = meta.Namespace,
+        Uid = meta.Uid,
+        ResourceVersion = meta.ResourceVersion,
     };
 
     /// <summary>A new, empty object of the snapshot kind, with its type meta.</summary>

@@ -115,7 +115,7 @@ internal sealed class SchedulerReconciler<TPlacement, TSnapshot, TBinding> : IRe
         {
             PlacementLog.SchedulingFailed(_logger, placementKey, error);
             var message = "Failed to run scheduling plugins: " + error;
-            _events.Record(SnapshotReference(snapshot), EventType.Warning, SchedulingErrorReason, message);
+            _events.Record(PlacementScope<TPlacement, TSnapshot, TBinding>.EventReference(_scope.SnapshotMapping, snapshot.Metadata), EventType.Warning, SchedulingErrorReason, message);
             _events.Record(_scope.EventReferenceTo(placement), EventType.Warning, SchedulingErrorReason, message);
             // Nothing changes until the fleet or the placement does (both trigger a cycle); retry with backoff meanwhile.
             return ReconcileResult.Requeue;
@@ -248,16 +248,6 @@ internal sealed class SchedulerReconciler<TPlacement, TSnapshot, TBinding> : IRe
             Writes.FinalizersPatch(placement.Metadata, remove: PlacementApi.SchedulerCleanupFinalizer),
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
-
-    private ObjectReference SnapshotReference(TSnapshot snapshot) => new()
-    {
-        ApiVersion = _scope.SnapshotMapping.Kind.ApiVersion,
-        Kind = _scope.SnapshotMapping.Kind.Kind,
-        Name = snapshot.Metadata.Name!,
-        Namespace = snapshot.Metadata.Namespace,
-        Uid = snapshot.Metadata.Uid,
-        ResourceVersion = snapshot.Metadata.ResourceVersion,
-    };
 
     internal static LabelSelector LatestSelector(string placement) =>
         LabelSelector.Parse($"{PlacementApi.ParentPlacementLabel}={placement},{PlacementApi.IsLatestSnapshotLabel}=true");

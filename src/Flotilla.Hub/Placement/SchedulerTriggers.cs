@@ -24,7 +24,7 @@ internal static class SchedulerTriggers
         {
             return false;
         }
-        if (!SameMap(old.Metadata.Labels, current.Metadata.Labels))
+        if (!Maps.SameEntries(old.Metadata.Labels, current.Metadata.Labels))
         {
             return true;
         }
@@ -35,17 +35,14 @@ internal static class SchedulerTriggers
         }
         var oldStatus = old.Status;
         var newStatus = current.Status;
-        if (!SameMap(oldStatus?.Properties?.ToDictionary(p => p.Key, p => p.Value.Value), newStatus?.Properties?.ToDictionary(p => p.Key, p => p.Value.Value))
-            || !SameMap(oldStatus?.Namespaces, newStatus?.Namespaces)
-            || !SameMap(oldStatus?.ResourceUsage?.Capacity, newStatus?.ResourceUsage?.Capacity)
-            || !SameMap(oldStatus?.ResourceUsage?.Allocatable, newStatus?.ResourceUsage?.Allocatable)
-            || !SameMap(oldStatus?.ResourceUsage?.Available, newStatus?.ResourceUsage?.Available))
+        if (!Maps.SameEntries(oldStatus?.Properties?.ToDictionary(p => p.Key, p => p.Value.Value), newStatus?.Properties?.ToDictionary(p => p.Key, p => p.Value.Value))
+            || !Maps.SameEntries(oldStatus?.Namespaces, newStatus?.Namespaces)
+            || !Maps.SameEntries(oldStatus?.ResourceUsage?.Capacity, newStatus?.ResourceUsage?.Capacity)
+            || !Maps.SameEntries(oldStatus?.ResourceUsage?.Allocatable, newStatus?.ResourceUsage?.Allocatable)
+            || !Maps.SameEntries(oldStatus?.ResourceUsage?.Available, newStatus?.ResourceUsage?.Available))
         {
             return true;
         }
         return SchedulingViews.Of(old).IneligibleReason(now) is not null && SchedulingViews.Of(current).IneligibleReason(now) is null;
     }
-
-    private static bool SameMap(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
-        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(pair => b!.TryGetValue(pair.Key, out var value) && value == pair.Value));
 }

@@ -6,6 +6,7 @@ using Flotilla.Api.Meta;
 using Flotilla.Api.Placement;
 using Flotilla.Api.Placement.Admission;
 using Flotilla.ApiServer.Http;
+using Flotilla.Client;
 
 namespace Flotilla.Cli.Commands.Explain;
 
@@ -249,7 +250,7 @@ internal static class PlacementManifest
         if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
         {
             errors.Add(new StatusCause("FieldValueNotSupported",
-                $"Unsupported value: {Quote(value)}: supported values: {string.Join(", ", allowed.Select(Quote))}", path));
+                $"Unsupported value: {GoFormat.Quote(value)}: supported values: {string.Join(", ", allowed.Select(GoFormat.Quote))}", path));
         }
     }
 
@@ -259,15 +260,7 @@ internal static class PlacementManifest
     private static StatusCause Maximum(string path, long value, long maximum) =>
         FieldError.Invalid(path, value.ToString(CultureInfo.InvariantCulture), $"{path} in body should be less than or equal to {maximum.ToString(CultureInfo.InvariantCulture)}");
 
-    // Go's %q, as the API server quotes values in field errors.
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static string? ApiGroup(JsonObject obj)
-    {
-        var apiVersion = Text(obj, "apiVersion");
-        var slash = apiVersion?.IndexOf('/', StringComparison.Ordinal) ?? -1;
-        return slash < 0 ? null : apiVersion![..slash];
-    }
+    private static string ApiGroup(JsonObject obj) => GroupVersionKind.FromApiVersion(Text(obj, "apiVersion") ?? "", "").Group;
 
     private static string? Text(JsonObject? obj, string key) =>
         obj?[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

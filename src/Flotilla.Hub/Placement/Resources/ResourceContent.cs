@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Flotilla.Api.Placement;
 using Flotilla.Api.Unstructured;
+using Flotilla.Client;
 
 namespace Flotilla.Hub.Placement.Resources;
 
@@ -56,7 +57,7 @@ internal static class ResourceContent
             }
         }
 
-        var (group, _) = SplitApiVersion(copy.GetString("apiVersion") ?? "");
+        var (group, _, _) = GroupVersionKind.FromApiVersion(copy.GetString("apiVersion") ?? "", "");
         var kind = copy.GetString("kind") ?? "";
         if (group == "" && kind == "Service")
         {
@@ -72,7 +73,7 @@ internal static class ResourceContent
     /// <summary>The identifier of <paramref name="obj"/> as placement status lists it; empty group and namespace are null (omitted).</summary>
     public static ResourceIdentifier Identify(JsonObject obj)
     {
-        var (group, version) = SplitApiVersion(obj.GetString("apiVersion") ?? "");
+        var (group, version, _) = GroupVersionKind.FromApiVersion(obj.GetString("apiVersion") ?? "", "");
         var ns = obj.Namespace();
         return new ResourceIdentifier
         {
@@ -82,13 +83,6 @@ internal static class ResourceContent
             Name = obj.Name(),
             Namespace = ns.Length == 0 ? null : ns,
         };
-    }
-
-    /// <summary>Splits <c>apiVersion</c> into group and version: <c>"v1"</c> is the core group (<c>""</c>).</summary>
-    public static (string Group, string Version) SplitApiVersion(string apiVersion)
-    {
-        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
     }
 
     // The cluster allocates these on each member; carrying the hub's values would collide or be rejected there.

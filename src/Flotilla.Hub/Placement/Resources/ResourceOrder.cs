@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flotilla.Api.Unstructured;
+using Flotilla.Client;
 
 namespace Flotilla.Hub.Placement.Resources;
 
@@ -59,14 +60,14 @@ internal static class ResourceOrder
     // "group/version", or just "version" for the core group: exactly apiVersion, normalized through the split.
     private static string GroupVersion(JsonObject obj)
     {
-        var (group, version) = ResourceContent.SplitApiVersion(obj.GetString("apiVersion") ?? "");
+        var (group, version, _) = GroupVersionKind.FromApiVersion(obj.GetString("apiVersion") ?? "", "");
         return group.Length == 0 ? version : group + "/" + version;
     }
 
     // The GVK's conventional text form, "group/version, Kind=kind" ("/v1, Kind=Foo" for the core group).
     internal static string GvkString(JsonObject obj)
     {
-        var (group, version) = ResourceContent.SplitApiVersion(obj.GetString("apiVersion") ?? "");
+        var (group, version, _) = GroupVersionKind.FromApiVersion(obj.GetString("apiVersion") ?? "", "");
         return group + "/" + version + ", Kind=" + (obj.GetString("kind") ?? "");
     }
 

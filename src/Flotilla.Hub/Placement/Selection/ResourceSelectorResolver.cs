@@ -3,6 +3,7 @@ using Flotilla.Api.Meta;
 using Flotilla.Api.Placement;
 using Flotilla.Api.Unstructured;
 using Flotilla.Client;
+using Flotilla.Hub.Placement.Resources;
 
 namespace Flotilla.Hub.Placement.Selection;
 
@@ -43,10 +44,10 @@ internal sealed record SelectionOutcome(IReadOnlyList<JsonObject> Objects, strin
 /// </summary>
 /// <param name="hub">The hub's objects.</param>
 /// <param name="kindDisabled">Whether a kind is disabled by the resource config (its selectors are silently skipped).</param>
-/// <param name="namespaceSkipped">Whether a namespace may never be propagated (kube-*, fleet-*, default, configured ones).</param>
+/// <param name="skippedNamespaces">The hub's configured namespaces never to propagate, besides kube-*, fleet-* and default.</param>
 /// <param name="shouldPropagate">The per-object skip filter (owned ReplicaSets, default service accounts, deleting objects …).</param>
 internal sealed class ResourceSelectorResolver(
-    IHubObjects hub, Func<ResourceMapping, bool> kindDisabled, Func<string, bool> namespaceSkipped, Func<JsonObject, bool> shouldPropagate)
+    IHubObjects hub, Func<ResourceMapping, bool> kindDisabled, IReadOnlySet<string> skippedNamespaces, Func<JsonObject, bool> shouldPropagate)
 {
     private static readonly ResourceMapping Namespaces = new("", "v1", "namespaces", "Namespace", namespaced: false);
 
@@ -63,7 +64,7 @@ internal sealed class ResourceSelectorResolver(
         if (clusterScoped && placement.Spec.ResourceSelectors.FirstOrDefault(IsNamespaceWithResourceSelectors) is { } scoped)
         {
             var ns = scoped.Name is { } n ? hub.Get(Namespaces, null, n) : null;
-            if (ns is null || ns.IsDeleting() || IsReserved(scoped.Name!) || namespaceSkipped(scoped.Name!))
+            if (ns is null || ns.IsDeleting() || PropagationFilter.IsNamespaceSkipped(scoped.Name!, skippedNamespaces))
             {
                 return SelectionOutcome.Invalid($"invalid clusterResourcePlacement {name}: NamespaceWithResourceSelectors mode requires exactly one namespace, but no namespaces were selected");
             }
@@ -95,7 +96,7 @@ internal sealed class ResourceSelectorResolver(
                     foreach (var ns in namespaces)
                     {
                         var nsName = ns.Name();
-                        if (IsReserved(nsName) || namespaceSkipped(nsName))
+                        if (PropagationFilter.IsNamespaceSkipped(nsName, skippedNamespaces))
                         {
                             // Upstream's text, typo included.
                             return SelectionOutcome.Invalid($"invalid clusterRresourcePlacement {name}: namespace {nsName} is not allowed to propagate");
@@ -160,18 +161,12 @@ internal sealed class ResourceSelectorResolver(
         return hub.List(mapping, ns, selector.LabelSelector?.ToSelector());
     }
 
-    /// <summary>Namespaces never propagated with their contents: <c>kube-*</c>, <c>fleet-*</c> and <c>default</c>.</summary>
-    internal static bool IsReserved(string ns) =>
-        ns == "default" || ns.StartsWith("kube-", StringComparison.Ordinal) || ns.StartsWith("fleet-", StringComparison.Ordinal);
-
     private static bool IsNamespaceWithResourceSelectors(ResourceSelectorTerm selector) =>
         selector.Group.Length == 0 && selector.Kind == "Namespace" && selector.SelectionScope == SelectionScope.NamespaceWithResourceSelectors;
 
     private static (string Group, string Version, string Kind, string Namespace, string Name) Key(JsonObject obj)
     {
-        var apiVersion = obj.GetString("apiVersion") ?? "";
-        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        return (slash < 0 ? "" : apiVersion[..slash], slash < 0 ? apiVersion : apiVersion[(slash + 1)..], obj.GetString("kind") ?? "",
-            obj.Namespace(), obj.Name());
+        var (group, version, kind) = GroupVersionKind.FromApiVersion(obj.GetString("apiVersion") ?? "", obj.GetString("kind") ?? "");
+        return (group, version, kind, obj.Namespace(), obj.Name());
     }
 }

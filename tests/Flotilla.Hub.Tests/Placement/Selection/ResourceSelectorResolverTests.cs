@@ -109,7 +109,7 @@ public sealed class ResourceSelectorResolverTests
     }
 
     private static ResourceSelectorResolver Resolver(Func<JsonObject, bool>? shouldPropagate = null) =>
-        new(new MemoryHub(), kindDisabled: m => m.Kind.Group == "coordination.k8s.io", namespaceSkipped: ns => ns == "secret-team", shouldPropagate ?? (_ => true));
+        new(new MemoryHub(), kindDisabled: m => m.Kind.Group == "coordination.k8s.io", skippedNamespaces: new HashSet<string> { "secret-team" }, shouldPropagate ?? (_ => true));
 
     private static ResourceSelectorTerm Ns(string name, string? scope = null) => new() { Kind = "Namespace", Version = "v1", Name = name, SelectionScope = scope };
 
