@@ -32,6 +32,9 @@ public sealed class HubControllerOptions
     /// <summary>Rollout controller workers per placement scope. Default 4.</summary>
     public int RolloutWorkers { get; init; } = 4;
 
+    /// <summary>Work generator workers per placement scope: how many bindings have their Works synced at once. Default 8.</summary>
+    public int WorkGeneratorWorkers { get; init; } = 8;
+
     /// <summary>
     /// The least time between two resource snapshots of a placement (upstream's
     /// <c>--resource-snapshot-creation-minimum-interval</c>, default 30 s; zero disables).
@@ -69,6 +72,7 @@ public sealed class HubControllerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(PlacementWorkers, 1, nameof(PlacementWorkers));
         ArgumentOutOfRangeException.ThrowIfLessThan(SchedulerWorkers, 1, nameof(SchedulerWorkers));
         ArgumentOutOfRangeException.ThrowIfLessThan(RolloutWorkers, 1, nameof(RolloutWorkers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WorkGeneratorWorkers, 1, nameof(WorkGeneratorWorkers));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ResourceSnapshotMinimumInterval, TimeSpan.FromMinutes(5), nameof(ResourceSnapshotMinimumInterval));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ResourceChangesCollectionDuration, TimeSpan.FromMinutes(1), nameof(ResourceChangesCollectionDuration));
         ArgumentNullException.ThrowIfNull(SkippedPropagatingNamespaces, nameof(SkippedPropagatingNamespaces));

@@ -17,9 +17,9 @@ namespace Flotilla.Hub;
 /// <see cref="StartAsync"/> and stops them with <see cref="StopAsync"/> or <see cref="DisposeAsync"/>.
 /// </summary>
 /// <remarks>
-/// Today: the MemberCluster controller (placement spec §8.1, §8.5), and for ClusterResourcePlacements and
-/// ResourcePlacements the placement controller (policy snapshots, the scheduling status; §2.1, §7.3) and the scheduler
-/// runner (bindings; §3). The fleet CRDs must be installed on the hub before starting; <see cref="StartAsync"/>
+/// The MemberCluster controller (placement spec §8.1, §8.5), and for ClusterResourcePlacements and ResourcePlacements
+/// the placement controller (snapshots and status; §2, §7), the scheduler runner (bindings; §3), the rollout
+/// controller (§4) and the work generator (Works; §5.1–§5.3). The fleet CRDs must be installed on the hub before starting; <see cref="StartAsync"/>
 /// checks and says so otherwise.
 /// </remarks>
 public sealed partial class HubControllers : IHostedService, IAsyncDisposable
@@ -51,7 +51,7 @@ public sealed partial class HubControllers : IHostedService, IAsyncDisposable
     /// Checks that the hub serves the fleet's cluster and placement APIs, then starts the informers and, once their
     /// caches have synced, every controller. Returns once they run.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A CRD the controllers watch (member clusters, placements, policy snapshots, bindings) is not installed on the hub.</exception>
+    /// <exception cref="InvalidOperationException">A CRD the controllers watch (member clusters, placements, snapshots, bindings, Works) is not installed on the hub.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         ResourceMapping[] required =
@@ -59,6 +59,7 @@ public sealed partial class HubControllers : IHostedService, IAsyncDisposable
             CustomResourceMappings.Of<MemberCluster>(), CustomResourceMappings.Of<InternalMemberCluster>(),
             PlacementScopes.Cluster.PlacementMapping, PlacementScopes.Cluster.SnapshotMapping, PlacementScopes.Cluster.BindingMapping,
             PlacementScopes.Namespaced.PlacementMapping, PlacementScopes.Namespaced.SnapshotMapping, PlacementScopes.Namespaced.BindingMapping,
+            PlacementScopes.Cluster.ResourceSnapshotMapping, PlacementScopes.Namespaced.ResourceSnapshotMapping, CustomResourceMappings.Of<Api.Placement.Work>(),
         ];
         foreach (var mapping in required)
         {

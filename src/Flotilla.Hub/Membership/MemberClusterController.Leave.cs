@@ -3,7 +3,6 @@ using Flotilla.Api.Cluster;
 using Flotilla.Api.Meta;
 using Flotilla.Api.Placement;
 using Flotilla.Api.Unstructured;
-using Flotilla.Client.Discovery;
 using Flotilla.Client;
 using Flotilla.Runtime.Controllers;
 
@@ -83,40 +82,26 @@ internal sealed partial class MemberClusterReconciler
     }
 
     /// <summary>
-    /// Removes every finalizer of every Work in the cluster's namespace (when the hub serves Works at all), so that
-    /// deleting the namespace cannot hang on a member that will never answer, then deletes the namespace: it takes
-    /// the IMC, Role, RoleBinding and Works with it.
+    /// Removes every finalizer of every Work in the cluster's namespace, so that deleting the namespace cannot hang on
+    /// a member that will never answer, then deletes the namespace: it takes the IMC, Role, RoleBinding and Works with it.
     /// </summary>
     private async Task GarbageCollectAsync(MemberCluster mc, CancellationToken cancellationToken)
     {
         var nsName = ClusterApi.MemberNamespace(mc.Metadata.Name!);
         var stripped = 0;
-        ResourceMapping? works = null;
-        try
+        var client = _client.Resource(CustomResourceMappings.Of<Work>()).InNamespace(nsName);
+        var list = await client.ListAllAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var work in list.Items.Where(w => w.Finalizers().Count > 0))
         {
-            // Works are optional on the hub (their CRD may not be installed): looked up through discovery.
-            works = await _client.Mapper.MappingForAsync(CustomResourceMappings.Of<Work>().Resource, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NoResourceMatchException e)
-        {
-            MemberClusterLog.WorksNotServed(_logger, e.Message);
-        }
-        if (works is not null)
-        {
-            var client = _client.Resource(works).InNamespace(nsName);
-            var list = await client.ListAllAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var work in list.Items.Where(w => w.Finalizers().Count > 0))
+            try
             {
-                try
-                {
-                    var patch = new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } };
-                    await client.PatchAsync(work.Name(), Patch.Merge(patch), cancellationToken: cancellationToken).ConfigureAwait(false);
-                    stripped++;
-                }
-                catch (ApiException e) when (e.IsNotFound())
-                {
-                    // Gone already.
-                }
+                var patch = new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } };
+                await client.PatchAsync(work.Name(), Patch.Merge(patch), cancellationToken: cancellationToken).ConfigureAwait(false);
+                stripped++;
+            }
+            catch (ApiException e) when (e.IsNotFound())
+            {
+                // Gone already.
             }
         }
         MemberClusterLog.GarbageCollecting(_logger, mc.Metadata.Name!, stripped, nsName);

@@ -34,9 +34,6 @@ internal static partial class MemberClusterLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Cleaning up MemberCluster {Name}: removed the finalizers of {Works} Work(s), deleting namespace {Namespace}")]
     public static partial void GarbageCollecting(ILogger logger, string name, int works, string @namespace);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Works are not served by the hub ({Message}); no Work finalizers to remove")]
-    public static partial void WorksNotServed(ILogger logger, string message);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Namespace {Namespace} is gone; removed the finalizer of MemberCluster {Name}")]
     public static partial void FinalizerRemoved(ILogger logger, string @namespace, string name);
 

@@ -1,10 +1,12 @@
 using Flotilla.Api.Cluster;
 using Flotilla.Api.Meta;
 using Flotilla.Api.Placement;
+using Flotilla.Client;
 using Flotilla.Client.Informers;
 using Flotilla.Hub.Placement.Resources;
 using Flotilla.Hub.Placement.Rollout;
 using Flotilla.Hub.Placement.Snapshots;
+using Flotilla.Hub.Placement.Work;
 using Flotilla.Runtime.Controllers;
 using Flotilla.Runtime.Events;
 using Flotilla.Runtime.WorkQueue;
@@ -12,6 +14,7 @@ using Flotilla.Scheduler;
 using Microsoft.Extensions.Hosting;
 
 using NamespacedName = Flotilla.Runtime.NamespacedName;
+using WorkObject = Flotilla.Api.Placement.Work;
 
 namespace Flotilla.Hub.Placement;
 
@@ -35,7 +38,7 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
         var loggers = options.LoggerFactory;
 
         var placementController = new Controller<NamespacedName>($"placement-{scope.ShortName}",
-            new PlacementReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, snapshots.Lister, resources,
+            new PlacementReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, _placements.Lister, snapshots.Lister, bindings.Lister, resources,
                 new SnapshotCreationLimits(options.ResourceSnapshotMinimumInterval, options.ResourceChangesCollectionDuration),
                 new HashSet<string>(options.SkippedPropagatingNamespaces, StringComparer.Ordinal), placementEvents, options.Time,
                 loggers.CreateLogger(typeof(PlacementReconciler<,,>).FullName!)),
@@ -90,11 +93,18 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
         var rolloutQueue = rolloutController.Queue;
         var resourceSnapshots = informers.For(scope.ResourceSnapshotMapping);
 
+        var works = informers.For(CustomResourceMappings.Of<WorkObject>(), PlacementJsonContext.Default.Work);
+        var workGenerator = new Controller<NamespacedName>($"work-generator-{scope.ShortName}",
+            new WorkGeneratorReconciler<TPlacement, TSnapshot, TBinding>(scope, options.Client, bindings.Lister, works.Lister, clusters.Lister, options.Time),
+            new ControllerOptions { Workers = options.WorkGeneratorWorkers, Time = options.Time, LoggerFactory = loggers });
+        var workQueue = workGenerator.Queue;
+
         bindings.AddEventHandler(
             onAdd: b =>
             {
                 EnqueueDeletingBinding(schedulerQueue, b);
                 EnqueueParent(rolloutQueue, b.Metadata);
+                workQueue.Add(BindingKey(b.Metadata));
             },
             onUpdate: (old, current) =>
             {
@@ -103,7 +113,27 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
                 {
                     EnqueueParent(rolloutQueue, current.Metadata);
                 }
+                // §5.1: spec changes (generation) and deletion.
+                if (old.Metadata.Generation != current.Metadata.Generation || old.Metadata.IsDeleting != current.Metadata.IsDeleting)
+                {
+                    workQueue.Add(BindingKey(current.Metadata));
+                }
+                // §7.2: the placement's per-cluster status follows its bindings' conditions and placement details.
+                if (WorkTriggers.BindingStatusChanged(old, current))
+                {
+                    EnqueueParent(placementQueue, current.Metadata);
+                }
             });
+        // §5.1: a Work's status or its snapshot/override stamps changed, or it was deleted: its binding looks again.
+        works.AddEventHandler(
+            onUpdate: (old, current) =>
+            {
+                if (WorkTriggers.WorkChanged(old, current))
+                {
+                    EnqueueBindingOf(workQueue, current, scope.ClusterScoped);
+                }
+            },
+            onDelete: deleted => EnqueueBindingOf(workQueue, deleted.Object, scope.ClusterScoped));
         // §4.1: a new latest master resource snapshot, or a change of the placement's strategy.
         resourceSnapshots.AddEventHandler(onAdd: s =>
         {
@@ -122,9 +152,10 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
 
         Runners =
         [
-            new CacheSyncedController<NamespacedName>(placementController, [_placements, snapshots], options.CacheSyncTimeout, options.Time, loggers),
+            new CacheSyncedController<NamespacedName>(placementController, [_placements, snapshots, bindings], options.CacheSyncTimeout, options.Time, loggers),
             new CacheSyncedController<NamespacedName>(schedulerController, [_placements, snapshots, bindings, clusters], options.CacheSyncTimeout, options.Time, loggers),
             new CacheSyncedController<NamespacedName>(rolloutController, [_placements, bindings, resourceSnapshots], options.CacheSyncTimeout, options.Time, loggers),
+            new CacheSyncedController<NamespacedName>(workGenerator, [bindings, works, clusters], options.CacheSyncTimeout, options.Time, loggers),
         ];
     }
 
@@ -189,6 +220,20 @@ internal sealed class PlacementControllers<TPlacement, TSnapshot, TBinding>
         {
             queue.Add(key);
         }
+    }
+
+    private static NamespacedName BindingKey(ObjectMeta meta) => new(meta.Namespace ?? "", meta.Name ?? "");
+
+    /// <summary>Enqueues the binding a Work belongs to, when it is of this scope (a ResourceBinding's Works name its namespace).</summary>
+    private static void EnqueueBindingOf(WorkQueue<NamespacedName> queue, WorkObject work, bool clusterScoped)
+    {
+        var binding = work.Metadata.Label(PlacementApi.ParentBindingLabel);
+        var ns = work.Metadata.Label(PlacementApi.ParentNamespaceLabel);
+        if (string.IsNullOrEmpty(binding) || clusterScoped != string.IsNullOrEmpty(ns))
+        {
+            return;
+        }
+        queue.Add(new NamespacedName(ns ?? "", binding));
     }
 
     private static void EnqueueDeletingBinding(WorkQueue<NamespacedName> queue, TBinding binding)

@@ -39,6 +39,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
     private readonly ResourceClient<TSnapshot> _snapshots;
     private readonly Lister<TPlacement> _placementLister;
     private readonly Lister<TSnapshot> _snapshotLister;
+    private readonly Lister<TBinding> _bindingLister;
     private readonly ResourceClient<JsonObject> _resourceSnapshots;
     private readonly HubResourceCache _resources;
     private readonly SnapshotCreationLimits _snapshotLimits;
@@ -49,7 +50,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
 
     public PlacementReconciler(
         PlacementScope<TPlacement, TSnapshot, TBinding> scope, KubernetesClient client, Lister<TPlacement> placements, Lister<TSnapshot> snapshots,
-        HubResourceCache resources, SnapshotCreationLimits snapshotLimits, IReadOnlySet<string> skippedNamespaces,
+        Lister<TBinding> bindings, HubResourceCache resources, SnapshotCreationLimits snapshotLimits, IReadOnlySet<string> skippedNamespaces,
         IEventRecorder events, TimeProvider time, ILogger logger)
     {
         _scope = scope;
@@ -61,6 +62,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         _skippedNamespaces = skippedNamespaces;
         _placementLister = placements;
         _snapshotLister = snapshots;
+        _bindingLister = bindings;
         _events = events;
         _time = time;
         _logger = logger;
@@ -98,15 +100,26 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         }
         var latest = await EnsureLatestSnapshotAsync(placement, cancellationToken).ConfigureAwait(false);
         var resources = await SyncResourceSnapshotsAsync(placement, selection.Objects, cancellationToken).ConfigureAwait(false);
-        await WriteStatusAsync(placement, status =>
+        var completed = false;
+        var before = placement.Status?.Conditions?.Select(c => c.Clone()).ToList();
+        var written = await WriteStatusAsync(placement, status =>
         {
+            var now = _time.GetUtcNow();
             status.SelectedResources = resources.Selected;
             status.ObservedResourceIndex = resources.ObservedIndex;
-            ScheduledStatus.Apply(status, placement, _scope.ClusterScoped, latest, _time.GetUtcNow());
+            if (ScheduledStatus.Apply(status, placement, _scope.ClusterScoped, latest, now) && status.PlacementStatuses!.Any(p => !string.IsNullOrEmpty(p.ClusterName)))
+            {
+                completed = ApplyRolloutStatus(status, placement, latest, resources.ObservedIndex, now);
+            }
         }, cancellationToken).ConfigureAwait(false);
-        // Until rollout completion is tracked (it needs the Work status), every placement is looked at again after the
-        // resync period, as upstream does for placements that have not completed.
-        return ReconcileResult.RequeueAfter(resources.RequeueAfter ?? ResyncPeriod);
+        if (written is not null)
+        {
+            RecordTransitions(placement, before, written);
+        }
+        // §7.2 step 8: a placement that has not completed is looked at again after the resync period regardless.
+        return resources.RequeueAfter is { } snapshotWait
+            ? ReconcileResult.RequeueAfter(snapshotWait)
+            : completed ? ReconcileResult.Done : ReconcileResult.RequeueAfter(ResyncPeriod);
     }
 
     /// <summary>§7.2 step 3: the Scheduled condition says why the selectors cannot be resolved; nothing else changes.</summary>
@@ -223,8 +236,8 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         static string key(TPlacement p) => p.Metadata.Namespace is { Length: > 0 } n ? $"{n}/{p.Metadata.Name}" : p.Metadata.Name!;
     }
 
-    /// <summary>Applies <paramref name="update"/> to a copy of the status and writes it when it changed.</summary>
-    private async Task WriteStatusAsync(TPlacement placement, Action<PlacementStatus> update, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="update"/> to a copy of the status and writes it when it changed; returns the status written, or null.</summary>
+    private async Task<PlacementStatus?> WriteStatusAsync(TPlacement placement, Action<PlacementStatus> update, CancellationToken cancellationToken)
     {
         var before = placement.Status is null ? "" : JsonSerializer.Serialize(placement.Status, PlacementJsonContext.Default.PlacementStatus);
         var status = placement.Status is null
@@ -233,7 +246,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         update(status);
         if (JsonSerializer.Serialize(status, PlacementJsonContext.Default.PlacementStatus) == before)
         {
-            return;
+            return null;
         }
         var patch = new JsonObject
         {
@@ -242,6 +255,7 @@ internal sealed partial class PlacementReconciler<TPlacement, TSnapshot, TBindin
         };
         await _placements.InNamespace(placement.Metadata.Namespace)
             .PatchStatusAsync(placement.Metadata.Name!, Patch.Merge(patch), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return status;
     }
 
     /// <summary>§7.2 deletion: delete the placement's policy and resource snapshots, then release it.</summary>

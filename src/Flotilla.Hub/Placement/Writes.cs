@@ -26,14 +26,17 @@ internal static class Writes
         });
     }
 
-    /// <summary>Runs a reconcile; a write that lost a race (409 Conflict) requeues the key with backoff instead of failing.</summary>
+    /// <summary>
+    /// Runs a reconcile; a write that lost a race requeues the key with backoff instead of failing: a 409 Conflict, or an
+    /// AlreadyExists for an object the cache had not seen yet.
+    /// </summary>
     public static async Task<ReconcileResult> RequeueOnConflictAsync(Func<Task<ReconcileResult>> reconcile)
     {
         try
         {
             return await reconcile().ConfigureAwait(false);
         }
-        catch (ApiException e) when (e.IsConflict())
+        catch (ApiException e) when (e.IsConflict() || e.IsAlreadyExists())
         {
             return ReconcileResult.Requeue;
         }

@@ -2,6 +2,7 @@ using Flotilla.Api.Cluster;
 using Flotilla.Client;
 using Flotilla.Client.Informers;
 using Flotilla.Member.Properties;
+using Flotilla.Member.Work;
 using Flotilla.Runtime;
 using Flotilla.Runtime.Controllers;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,7 @@ public sealed class MemberAgent : IHostedService, IAsyncDisposable
     private readonly MemberAgentOptions _options;
     private readonly ControllerManager _manager;
     private readonly ReadyzHealthProbe? _ownedProbe;
+    private readonly WorkApplier? _ownedWorkApplier;
     private int _disposed;
 
     /// <summary>Builds the agent; nothing talks to either cluster until <see cref="StartAsync"/>.</summary>
@@ -57,10 +59,22 @@ public sealed class MemberAgent : IHostedService, IAsyncDisposable
             LoggerFactory = options.LoggerFactory,
         }, options.LoggerFactory.CreateLogger(typeof(PropertyCollector).FullName!));
 
+        IMemberWorkApplier workApplier;
+        if (options.WorkApplier is { } givenApplier)
+        {
+            workApplier = givenApplier;
+        }
+        else
+        {
+            _ownedWorkApplier = new WorkApplier(Namespace, HubInformers, options.HubClient, options.MemberClient, options.WorkApplierWorkers,
+                options.CacheSyncTimeout, options.Time, options.LoggerFactory);
+            workApplier = _ownedWorkApplier;
+        }
+
         var imcs = HubInformers.For(CustomResourceMappings.Of<InternalMemberCluster>(), ClusterJsonContext.Default.InternalMemberCluster, Namespace);
         var reconciler = new InternalMemberClusterReconciler(
             imcs.Lister, options.HubClient.Resource(CustomResourceMappings.Of<InternalMemberCluster>(), ClusterJsonContext.Default.InternalMemberCluster).InNamespace(Namespace),
-            options.WorkApplier ?? NoWorkApplier.Instance, probe, properties, options.Time, InternalMemberClusterReconciler.RandomJitter,
+            workApplier, probe, properties, options.Time, InternalMemberClusterReconciler.RandomJitter,
             options.LoggerFactory.CreateLogger(typeof(InternalMemberClusterReconciler).FullName!));
         var controller = new Controller<NamespacedName>("internalmembercluster", reconciler, new ControllerOptions
         {
@@ -107,6 +121,10 @@ public sealed class MemberAgent : IHostedService, IAsyncDisposable
             return;
         }
         await _manager.DisposeAsync().ConfigureAwait(false);
+        if (_ownedWorkApplier is not null)
+        {
+            await _ownedWorkApplier.DisposeAsync().ConfigureAwait(false);
+        }
         await HubInformers.DisposeAsync().ConfigureAwait(false);
         await MemberInformers.DisposeAsync().ConfigureAwait(false);
         _ownedProbe?.Dispose();

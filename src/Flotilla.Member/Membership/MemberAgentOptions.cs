@@ -25,8 +25,14 @@ public sealed class MemberAgentOptions
     /// </summary>
     public IPropertyProvider? PropertyProvider { get; init; }
 
-    /// <summary>The work applier started on join and stopped on leave; null: none (<see cref="NoWorkApplier"/>).</summary>
+    /// <summary>
+    /// The work applier started on join and stopped on leave; null: the agent's own, which applies the Works in the
+    /// member's hub namespace to <see cref="MemberClient"/>. <see cref="NoWorkApplier.Instance"/> applies nothing.
+    /// </summary>
     public IMemberWorkApplier? WorkApplier { get; init; }
+
+    /// <summary>How many Works the agent's own work applier processes at once. Default 4.</summary>
+    public int WorkApplierWorkers { get; init; } = 4;
 
     /// <summary>The member API server's health check; null: GET <c>/readyz</c> with <see cref="MemberClient"/>'s connection.</summary>
     public IClusterHealthProbe? HealthProbe { get; init; }
@@ -51,5 +57,6 @@ public sealed class MemberAgentOptions
         ArgumentNullException.ThrowIfNull(Time, nameof(Time));
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CacheSyncTimeout, TimeSpan.Zero, nameof(CacheSyncTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WorkApplierWorkers, 1, nameof(WorkApplierWorkers));
     }
 }

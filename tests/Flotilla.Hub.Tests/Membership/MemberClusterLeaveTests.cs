@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Flotilla.Api.Cluster;
-using Flotilla.Api.Crd;
 using Flotilla.Api.Meta;
 using Flotilla.Api.Unstructured;
 using Flotilla.Client;
@@ -83,23 +82,5 @@ public sealed class MemberClusterLeaveTests
         await Eventually.WaitAsync("the cluster namespace to be deleted", async () => await hub.GetNamespaceAsync("fleet-member-member-1") is null);
         await Eventually.WaitAsync("the MemberCluster to be released", async () => await hub.GetClusterAsync("member-1") is null);
         Assert.Contains("MemberClusterForceDeleted", await hub.EventReasonsAsync("member-1"));
-    }
-
-    [Fact]
-    public async Task Leave_AgentsAlreadyLeftAndNoWorksServed_CleansUpAtOnce()
-    {
-        // A hub that does not serve Works: garbage collection skips what it cannot list.
-        var clusterCrds = FleetCrds.Hub.Where(crd => FleetCrds.Name(crd) != "works.placement.kubernetes-fleet.io").ToList();
-        await using var hub = await HubHarness.StartAsync(features: new TestServerFeatures { CustomResourceDefinitions = clusterCrds });
-        await hub.Clusters.CreateAsync(HubHarness.NewMemberCluster("member-1"));
-        await Eventually.WaitAsync("the InternalMemberCluster", () => hub.GetImcAsync("member-1"));
-        // The agent once joined and then left: every expected agent reports Joined False.
-        await hub.UpdateImcStatusAsync("member-1", s => s.AgentStatus = [HubHarness.Agent("MemberAgent", "False")]);
-        await hub.WaitForConditionAsync("member-1", "Joined", "False", "MemberClusterLeft");
-
-        await hub.Clusters.DeleteAsync("member-1");
-
-        await Eventually.WaitAsync("the MemberCluster to be released", async () => await hub.GetClusterAsync("member-1") is null);
-        Assert.Null(await hub.GetNamespaceAsync("fleet-member-member-1"));
     }
 }

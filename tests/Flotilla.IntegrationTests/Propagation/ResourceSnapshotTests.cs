@@ -106,15 +106,11 @@ public sealed class ResourceSnapshotTests : IAsyncLifetime, IDisposable
         }, TimeSpan.FromSeconds(60));
         Assert.Equal("green", (string?)newer!["spec"]!["selectedResources"]![1]!["data"]!["color"]);
         Assert.Equal("false", (await _hub.SucceedAsync("get", "crs", "crp-app-0-snapshot", "-o", "jsonpath={.metadata.labels.kubernetes-fleet\\.io/is-latest-snapshot}")).Trim());
-        // Nothing reports the resources available yet (no Work): maxUnavailable holds the binding on the old snapshot.
-        await Eventually.WaitAsync("the binding held by the rollout strategy", async () =>
+        // The member reports the resources available, so the rollout moves the binding to the new snapshot.
+        await Eventually.WaitAsync("the binding moved to crp-app-1-snapshot", async () =>
         {
             var binding = JsonNode.Parse(await _hub.SucceedAsync("get", "crb", "-l", "kubernetes-fleet.io/parent-CRP=crp-app", "-o", "json"))!["items"]!.AsArray().Single()!;
-            var rollout = binding["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c!["type"] == "RolloutStarted");
-            return (string?)binding["spec"]!["resourceSnapshotName"] == "crp-app-0-snapshot" && (string?)rollout?["reason"] == "RolloutNotStartedYet"
-                && (string?)rollout["message"] == "The resources cannot be updated to the latest because of the rollout strategy"
-                ? (bool?)true
-                : null;
+            return (string?)binding["spec"]!["resourceSnapshotName"] == "crp-app-1-snapshot" ? (bool?)true : null;
         });
         await Eventually.WaitAsync("observedResourceIndex 1", async () =>
             (await _hub.SucceedAsync("get", "crp", "crp-app", "-o", "jsonpath={.status.observedResourceIndex}")).Trim() == "1" ? (bool?)true : null);

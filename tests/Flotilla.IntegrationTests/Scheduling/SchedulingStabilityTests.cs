@@ -78,9 +78,11 @@ public sealed class SchedulingStabilityTests(SchedulingFleet fleet) : IClassFixt
         Assert.Equal("found all cluster needed as specified by the scheduling policy, found 2 cluster(s)",
             (string?)SchedulingFleet.Condition(placement, "ClusterResourcePlacementScheduled")!["message"]);
 
-        // Deleting a placement deletes its bindings and policy snapshots.
+        // Deleting a placement deletes its bindings (once their Works are gone from the members) and policy snapshots.
         await hub.SucceedAsync("delete", "crp", "crp-join", "--wait=true", "--timeout=60s");
-        Assert.Equal("", (await hub.SucceedAsync("get", "crb,csps", "-l", "kubernetes-fleet.io/parent-CRP=crp-join", "-o", "name")).Trim());
+        await Eventually.WaitAsync("crp-join's bindings and policy snapshots deleted", async () =>
+            (await hub.SucceedAsync("get", "crb,csps", "-l", "kubernetes-fleet.io/parent-CRP=crp-join", "-o", "name")).Trim().Length == 0 ? (bool?)true : null,
+            TimeSpan.FromSeconds(60));
     }
 
     private static string PickAll(string name, string selector) => $$"""
