@@ -66,7 +66,7 @@ public sealed class MemberAgent : IHostedService, IAsyncDisposable
         }
         else
         {
-            _ownedWorkApplier = new WorkApplier(Namespace, HubInformers, options.HubClient, options.MemberClient, options.WorkApplierWorkers,
+            _ownedWorkApplier = new WorkApplier(Namespace, HubInformers, MemberInformers, options.HubClient, options.MemberClient, options.WorkApplierWorkers,
                 options.CacheSyncTimeout, options.Time, options.LoggerFactory);
             workApplier = _ownedWorkApplier;
         }

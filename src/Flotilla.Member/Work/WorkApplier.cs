@@ -25,13 +25,14 @@ internal sealed class WorkApplier : IMemberWorkApplier, IAsyncDisposable
     private Task? _started;
     private volatile bool _joined;
 
-    public WorkApplier(string workNamespace, SharedInformerFactory hubInformers, KubernetesClient hub, KubernetesClient member, int workers,
-        TimeSpan cacheSyncTimeout, TimeProvider time, ILoggerFactory loggerFactory)
+    public WorkApplier(string workNamespace, SharedInformerFactory hubInformers, SharedInformerFactory memberInformers, KubernetesClient hub, KubernetesClient member,
+        int workers, TimeSpan cacheSyncTimeout, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _works = hubInformers.For(CustomResourceMappings.Of<WorkObject>(), PlacementJsonContext.Default.Work, workNamespace);
         _hubWorks = hub.Resource(CustomResourceMappings.Of<WorkObject>(), PlacementJsonContext.Default.Work).InNamespace(workNamespace);
-        var reconciler = new WorkApplierReconciler(_works.Lister, _hubWorks, member, new ReprocessBackoff(), () => _joined, time,
-            loggerFactory.CreateLogger(typeof(WorkApplierReconciler).FullName!));
+        AppliedObjectWatch? appliedObjects = null;
+        var reconciler = new WorkApplierReconciler(_works.Lister, _hubWorks, member, new ReprocessBackoff(), () => _joined,
+            mapping => appliedObjects!.Watch(mapping), time, loggerFactory.CreateLogger(typeof(WorkApplierReconciler).FullName!));
         var controller = new Controller<NamespacedName>("work-applier", reconciler, new ControllerOptions
         {
             Workers = workers,
@@ -39,6 +40,7 @@ internal sealed class WorkApplier : IMemberWorkApplier, IAsyncDisposable
             LoggerFactory = loggerFactory,
         });
         var queue = controller.Queue;
+        appliedObjects = new AppliedObjectWatch(memberInformers, workNamespace, queue);
         // Spec changes and deletions; the applier's own status writes do not bring a Work back early, its cadence does.
         _works.AddEventHandler(
             onAdd: w => queue.Add(KeyOf(w)),

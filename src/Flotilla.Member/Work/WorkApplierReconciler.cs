@@ -36,11 +36,12 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
     private readonly ManifestProcessor _processor;
     private readonly ReprocessBackoff _backoff;
     private readonly Func<bool> _joined;
+    private readonly Action<ResourceMapping> _watchAppliedKind;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public WorkApplierReconciler(Lister<WorkObject> works, ResourceClient<WorkObject> hubWorks, KubernetesClient member, ReprocessBackoff backoff,
-        Func<bool> joined, TimeProvider time, ILogger logger)
+        Func<bool> joined, Action<ResourceMapping> watchAppliedKind, TimeProvider time, ILogger logger)
     {
         _works = works;
         _hubWorks = hubWorks;
@@ -49,6 +50,7 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
         _processor = new ManifestProcessor(member);
         _backoff = backoff;
         _joined = joined;
+        _watchAppliedKind = watchAppliedKind;
         _time = time;
         _logger = logger;
     }
@@ -109,6 +111,10 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
             outcomes.AddRange(results);
         }
         outcomes.Sort((a, b) => a.Identifier.Ordinal.CompareTo(b.Identifier.Ordinal));
+        foreach (var mapping in decoded.Select(d => d.Mapping).Distinct())
+        {
+            _watchAppliedKind(mapping);
+        }
 
         var status = WorkStatusBuilder.Build(work.Status, generation, reportDiff, outcomes, _time.GetUtcNow());
         var updated = new WorkObject { ApiVersion = work.ApiVersion, Kind = work.Kind, Metadata = work.Metadata, Spec = work.Spec, Status = status };

@@ -30,6 +30,14 @@ public sealed class ThreeWayMergeTests
     [InlineData("lists are replaced whole",
         "{'spec': {'args': ['a', 'b']}}", "{'spec': {'args': ['a', 'c']}}", "{'spec': {'args': ['a', 'b', 'extra']}}",
         "{'spec': {'args': ['a', 'c']}}")]
+    [InlineData("list whose elements the server only defaulted is not sent again",
+        "{'spec': {'containers': [{'name': 'web', 'ports': [{'containerPort': 8080}]}]}}",
+        "{'spec': {'containers': [{'name': 'web', 'ports': [{'containerPort': 8080}]}]}}",
+        "{'spec': {'containers': [{'name': 'web', 'imagePullPolicy': 'Always', 'ports': [{'containerPort': 8080, 'protocol': 'TCP'}]}]}}", null)]
+    [InlineData("list element changed on the member is replaced whole",
+        "{'spec': {'containers': [{'name': 'web', 'image': 'v1'}]}}", "{'spec': {'containers': [{'name': 'web', 'image': 'v1'}]}}",
+        "{'spec': {'containers': [{'name': 'web', 'image': 'v2', 'imagePullPolicy': 'Always'}]}}",
+        "{'spec': {'containers': [{'name': 'web', 'image': 'v1'}]}}")]
     [InlineData("object replaces a scalar whole",
         "{'spec': {'x': 1}}", "{'spec': {'x': {'y': 1}}}", "{'spec': {'x': 1}}", "{'spec': {'x': {'y': 1}}}")]
     [InlineData("no last applied: additions and changes only",

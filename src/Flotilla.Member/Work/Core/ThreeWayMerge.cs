@@ -17,8 +17,8 @@ internal static class ThreeWayMerge
 {
     /// <summary>
     /// The merge patch that takes <paramref name="live"/> to <paramref name="desired"/> while leaving alone what other
-    /// writers own: additions and changes are the fields of <paramref name="desired"/> whose value differs from
-    /// <paramref name="live"/> (objects recursively; scalars and lists replaced whole); deletions (null) are the
+    /// writers own: additions and changes are the fields of <paramref name="desired"/> whose value the live object
+    /// does not already hold (objects recursively; a list or scalar that differs is replaced whole); deletions (null) are the
     /// fields present in <paramref name="lastApplied"/> but absent from <paramref name="desired"/> and still present
     /// live, recursively for objects present in both. Fields only the live object has (resourceVersion, uid, status,
     /// defaults) are never touched. Null when the patch would be empty, i.e. the live object is already as desired.
@@ -51,7 +51,7 @@ internal static class ThreeWayMerge
                     patch[key] = nested;
                 }
             }
-            else if (!JsonNode.DeepEquals(want, have))
+            else if (!IsSatisfiedBy(want, have))
             {
                 patch[key] = want.DeepClone();
             }
@@ -70,4 +70,18 @@ internal static class ThreeWayMerge
         }
         return patch;
     }
+
+    /// <summary>
+    /// Whether <paramref name="live"/> already holds everything <paramref name="want"/> says: objects field by field
+    /// (extra live fields are defaults or other writers'), lists element by element with the same length, scalars
+    /// equal. A list the server only defaulted inside (a container's <c>imagePullPolicy</c>, a port's
+    /// <c>protocol</c>) is therefore not sent again on every re-processing.
+    /// </summary>
+    private static bool IsSatisfiedBy(JsonNode? want, JsonNode? live) => (want, live) switch
+    {
+        (null, _) => live is null,
+        (JsonObject w, JsonObject l) => w.All(field => IsSatisfiedBy(field.Value, l[field.Key])),
+        (JsonArray w, JsonArray l) => w.Count == l.Count && w.Select((element, i) => IsSatisfiedBy(element, l[i])).All(satisfied => satisfied),
+        _ => JsonNode.DeepEquals(want, live),
+    };
 }
