@@ -5,12 +5,12 @@ using Flotilla.Api.Meta;
 
 namespace Flotilla.Api.Placement;
 
-// Envelopes ship objects that must not be live on the hub (placement spec §2.5). Upstream bounds data to 1..50
-// entries (minProperties/maxProperties), which the attribute set cannot express yet.
+// Envelopes ship objects that must not be live on the hub (placement spec §2.5); upstream serves them in v1beta1 only.
+// Upstream bounds data to 1..50 entries (minProperties/maxProperties), which the attribute set cannot express yet.
 
 /// <summary>Wraps cluster-scoped objects to be placed as they are, without creating them on the hub.</summary>
 [CustomResource(PlacementApi.Group, "ClusterResourceEnvelope", "clusterresourceenvelopes", Namespaced = false,
-    Categories = ["fleet", "fleet-placement"], Versions = ["v1beta1", "v1"])]
+    Categories = ["fleet", "fleet-placement"], Versions = ["v1beta1"])]
 [Description("ClusterResourceEnvelope wraps cluster-scoped resources for placement, so that they are not created on the hub cluster.")]
 public sealed class ClusterResourceEnvelope : KubeObject
 {
@@ -22,7 +22,7 @@ public sealed class ClusterResourceEnvelope : KubeObject
 
 /// <summary>Wraps namespaced objects of its own namespace to be placed as they are, without creating them on the hub.</summary>
 [CustomResource(PlacementApi.Group, "ResourceEnvelope", "resourceenvelopes",
-    Categories = ["fleet", "fleet-placement"], Versions = ["v1beta1", "v1"])]
+    Categories = ["fleet", "fleet-placement"], Versions = ["v1beta1"])]
 [Description("ResourceEnvelope wraps namespaced resources for placement, so that they are not created on the hub cluster.")]
 public sealed class ResourceEnvelope : KubeObject
 {

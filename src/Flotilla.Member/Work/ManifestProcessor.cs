@@ -351,7 +351,11 @@ internal sealed class ManifestProcessor
 
     private static string Pointer(JsonNode? value) => value is null ? "<nil>" : value.ToJsonString();
 
-    private static long? Generation(JsonObject obj) => obj.At("metadata", "generation")?.GetValue<long>();
+    /// <summary>
+    /// A live object's generation: 0 when its kind keeps none (a ConfigMap, a Namespace), as client-go's GetGeneration
+    /// reads it; null is left for "no live object".
+    /// </summary>
+    private static long Generation(JsonObject obj) => obj.At("metadata", "generation")?.GetValue<long>() ?? 0;
 
     private static ManifestOutcome Failed(WorkResourceIdentifier id, ApplyResultType type, string error,
         IReadOnlyList<PatchDetail>? drifts = null, IReadOnlyList<PatchDetail>? diffs = null, long? generation = null) =>

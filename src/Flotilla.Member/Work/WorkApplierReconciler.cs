@@ -148,7 +148,7 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
             var kind = manifest.GetString("kind");
             if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
             {
-                failures.Add(Failure(id, ApplyResultType.DecodingErred, "the manifest has no apiVersion or kind"));
+                failures.Add(Undecodable(id, "the manifest has no apiVersion or kind"));
                 continue;
             }
             var gvk = GroupVersionKind.FromApiVersion(apiVersion, kind);
@@ -160,9 +160,10 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
             {
                 mapping = await _member.Mapper.MappingForAsync(gvk, cancellationToken).ConfigureAwait(false);
             }
-            catch (NoResourceMatchException e)
+            catch (NoResourceMatchException)
             {
-                failures.Add(Failure(id, ApplyResultType.DecodingErred, $"failed to find GVR from member cluster client REST mapping: {e.Message}"));
+                // client-go's NoKindMatchError text, which upstream reports (our mapper's own message adds a hint).
+                failures.Add(Undecodable(id, $"failed to find GVR from member cluster client REST mapping: no matches for kind \"{gvk.Kind}\" in version \"{gvk.ApiVersion}\""));
                 continue;
             }
             id.Resource = mapping.Resource.Resource;
@@ -172,8 +173,9 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
             }
             if (string.IsNullOrEmpty(id.Name))
             {
-                failures.Add(Failure(id, manifest.At("metadata", "generateName") is not null ? ApplyResultType.FoundGenerateName : ApplyResultType.DecodingErred,
-                    manifest.At("metadata", "generateName") is not null ? "objects with only generate name are not supported" : "the manifest has no name"));
+                failures.Add(manifest.At("metadata", "generateName") is not null
+                    ? Failure(id, ApplyResultType.FoundGenerateName, "objects with only generate name are not supported")
+                    : Undecodable(id, "the manifest has no name"));
                 continue;
             }
             if (mapping.Namespaced && id.Namespace is null)
@@ -358,4 +360,8 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
 
     private static ManifestOutcome Failure(WorkResourceIdentifier id, ApplyResultType type, string error) =>
         new(id, type, error, AvailabilityResultType.Skipped, null, null, null, null, null, null);
+
+    /// <summary>A <c>DecodingErred</c> outcome, its error wrapped as upstream's pre-processing wraps every decoding failure.</summary>
+    private static ManifestOutcome Undecodable(WorkResourceIdentifier id, string error) =>
+        Failure(id, ApplyResultType.DecodingErred, "failed to decode manifest: " + error);
 }

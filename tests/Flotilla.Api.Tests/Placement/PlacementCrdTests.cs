@@ -39,8 +39,8 @@ public sealed class PlacementCrdTests
     [InlineData("StagedUpdateStrategy", true, "sus", "v1beta1,v1")]
     [InlineData("ClusterApprovalRequest", false, "careq", "v1beta1,v1")]
     [InlineData("ApprovalRequest", true, "areq", "v1beta1,v1")]
-    [InlineData("ClusterResourceEnvelope", false, "", "v1beta1,v1")]
-    [InlineData("ResourceEnvelope", true, "", "v1beta1,v1")]
+    [InlineData("ClusterResourceEnvelope", false, "", "v1beta1")]
+    [InlineData("ResourceEnvelope", true, "", "v1beta1")]
     public void CustomResource_Kind_ScopeShortNameAndVersions(string kind, bool namespaced, string shortName, string versions)
     {
         var type = Assert.Single(RootTypes, t => t.Name == kind);

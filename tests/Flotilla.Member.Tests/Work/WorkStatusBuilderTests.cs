@@ -170,10 +170,10 @@ public sealed class WorkStatusBuilderTests
                   'observedDiffs': [{'path': '/spec/replicas', 'valueInMember': '3', 'valueInHub': '2'}]}},
                {'identifier': {'ordinal': 3, 'group': '', 'version': 'v1', 'kind': 'ConfigMap', 'resource': 'configmaps', 'namespace': 'app', 'name': 'e'},
                 'conditions': [
-                  {'type': 'DiffReported', 'status': 'False', 'observedGeneration': 0, 'lastTransitionTime': '2026-03-01T10:05:00Z', 'reason': 'FailedToReportDiff', 'message': 'Failed to report the diff between the hub cluster and the member cluster (error = dry run timed out)'}]},
+                  {'type': 'DiffReported', 'status': 'False', 'lastTransitionTime': '2026-03-01T10:05:00Z', 'reason': 'FailedToReportDiff', 'message': 'Failed to report the diff between the hub cluster and the member cluster (error = dry run timed out)'}]},
                {'identifier': {'ordinal': 4, 'group': '', 'version': 'v1', 'kind': 'ConfigMap', 'resource': 'configmaps', 'namespace': 'app', 'name': 'f'},
                 'conditions': [
-                  {'type': 'DiffReported', 'status': 'False', 'observedGeneration': 0, 'lastTransitionTime': '2026-03-01T10:05:00Z', 'reason': 'FailedToReportDiff', 'message': 'An error blocks the diff reporting process (FailedToFindObjInMemberCluster, error: forbidden)'}]}]}
+                  {'type': 'DiffReported', 'status': 'False', 'lastTransitionTime': '2026-03-01T10:05:00Z', 'reason': 'FailedToReportDiff', 'message': 'An error blocks the diff reporting process (FailedToFindObjInMemberCluster, error: forbidden)'}]}]}
             """), StatusJson(status));
     }
 

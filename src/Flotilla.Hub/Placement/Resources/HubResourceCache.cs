@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Flotilla.Api.Meta;
 using Flotilla.Client;
+using Flotilla.Client.Discovery;
 using Flotilla.Client.Informers;
 using Flotilla.Hub.Placement.Selection;
 using Microsoft.Extensions.Hosting;
@@ -30,10 +31,10 @@ internal sealed class HubResourceCache(KubernetesClient client, SharedInformerFa
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var resources = await client.Mapper.ServerResourcesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var resource in resources)
+        foreach (var resource in WatchedVersions(resources))
         {
             var kind = resource.Mapping.Kind;
-            if (!resource.Preferred || !resource.Supports("list") || !resource.Supports("watch") || config.IsDisabled(kind.Group, kind.Version, kind.Kind)
+            if (!resource.Supports("list") || !resource.Supports("watch") || config.IsDisabled(kind.Group, kind.Version, kind.Kind)
                 || _informers.ContainsKey(kind))
             {
                 continue;
@@ -63,6 +64,17 @@ internal sealed class HubResourceCache(KubernetesClient client, SharedInformerFa
 
     public JsonObject? Get(ResourceMapping mapping, string? @namespace, string name) =>
         _informers.TryGetValue(mapping.Kind, out var informer) ? informer.Lister.Get(@namespace, name) : null;
+
+    /// <summary>
+    /// One version per kind, as <c>kubectl api-resources</c> lists them: the group's preferred version when it serves
+    /// the kind, else the most preferred version that does (discovery lists versions most preferred first). A kind
+    /// served only outside its group's preferred version — the envelopes, v1beta1 only in a group that prefers v1 — is
+    /// still watched.
+    /// </summary>
+    internal static IEnumerable<DiscoveredResource> WatchedVersions(IReadOnlyList<DiscoveredResource> resources) =>
+        resources
+            .GroupBy(r => (r.Mapping.Kind.Group, r.Mapping.Kind.Kind))
+            .Select(kind => kind.FirstOrDefault(r => r.Preferred) ?? kind.First());
 
     private void Notify(JsonObject obj)
     {

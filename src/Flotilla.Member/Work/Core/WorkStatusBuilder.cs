@@ -17,8 +17,9 @@ internal static class WorkStatusBuilder
     /// <summary>
     /// The Work status after a pass. Conditions start from the previous ones (a manifest's from the previous manifest
     /// condition with the same group/version/kind/namespace/name), so transition times move only on status changes,
-    /// as <see cref="Conditions.Set"/> does. Manifest conditions carry the live object's generation (0 when there is
-    /// none), as upstream's API defines; Work conditions carry <paramref name="workGeneration"/>. Drift and diff details
+    /// as <see cref="Conditions.Set"/> does. Manifest conditions carry the live object's generation, as upstream's API
+    /// defines, and no observedGeneration when that is 0 (no live object, or a kind without generations), as upstream's
+    /// omitempty serializes it; Work conditions carry <paramref name="workGeneration"/>. Drift and diff details
     /// are observed at <paramref name="now"/>; their first-observed time is kept from the previous manifest condition
     /// while drift (diff) persists. Times are truncated to whole seconds, as the wire keeps them.
     /// </summary>
@@ -195,10 +196,13 @@ internal static class WorkStatusBuilder
     private static ManifestCondition BuildManifestCondition(ManifestCondition? before, bool reportDiff, ManifestOutcome outcome, DateTimeOffset now)
     {
         var generation = outcome.MemberGeneration ?? 0;
+        // Upstream writes the live generation into metav1.Condition, whose observedGeneration is omitempty: an object
+        // without a generation (a ConfigMap, a Namespace, or none at all) gets no observedGeneration on the wire.
+        long? observed = generation == 0 ? null : generation;
         var conditions = before?.Conditions.Select(c => c.Clone()).ToList() ?? [];
-        SetOrRemove(conditions, WorkConditionType.Applied, reportDiff ? null : AppliedCondition(outcome, generation), now);
-        SetOrRemove(conditions, WorkConditionType.Available, AvailableCondition(outcome, generation), now);
-        SetOrRemove(conditions, WorkConditionType.DiffReported, reportDiff ? DiffReportedCondition(outcome, generation) : null, now);
+        SetOrRemove(conditions, WorkConditionType.Applied, reportDiff ? null : AppliedCondition(outcome, observed), now);
+        SetOrRemove(conditions, WorkConditionType.Available, AvailableCondition(outcome, observed), now);
+        SetOrRemove(conditions, WorkConditionType.DiffReported, reportDiff ? DiffReportedCondition(outcome, observed) : null, now);
 
         var condition = new ManifestCondition
         {
@@ -229,7 +233,7 @@ internal static class WorkStatusBuilder
         return condition;
     }
 
-    private static Condition AppliedCondition(ManifestOutcome outcome, long generation) => outcome.Apply switch
+    private static Condition AppliedCondition(ManifestOutcome outcome, long? generation) => outcome.Apply switch
     {
         ApplyResultType.Applied =>
             NewCondition(WorkConditionType.Applied, true, WorkReasons.ManifestApplied, WorkReasons.ManifestAppliedMessage, generation),
@@ -241,7 +245,7 @@ internal static class WorkStatusBuilder
             NewCondition(WorkConditionType.Applied, false, failure.ToString(), Format(WorkReasons.ManifestApplyFailedMessage, outcome.ApplyError ?? ""), generation),
     };
 
-    private static Condition? AvailableCondition(ManifestOutcome outcome, long generation) => outcome.Availability switch
+    private static Condition? AvailableCondition(ManifestOutcome outcome, long? generation) => outcome.Availability switch
     {
         AvailabilityResultType.Available =>
             NewCondition(WorkConditionType.Available, true, WorkReasons.ManifestAvailable, WorkReasons.ManifestAvailableMessage, generation),
@@ -255,7 +259,7 @@ internal static class WorkStatusBuilder
         _ => null,
     };
 
-    private static Condition DiffReportedCondition(ManifestOutcome outcome, long generation) => outcome.Diff switch
+    private static Condition DiffReportedCondition(ManifestOutcome outcome, long? generation) => outcome.Diff switch
     {
         DiffResultType.NoDiffFound =>
             NewCondition(WorkConditionType.DiffReported, true, nameof(DiffResultType.NoDiffFound), WorkReasons.NoDiffFoundMessage, generation),
@@ -284,7 +288,7 @@ internal static class WorkStatusBuilder
         }
     }
 
-    private static Condition NewCondition(string type, bool status, string reason, string message, long generation) => new()
+    private static Condition NewCondition(string type, bool status, string reason, string message, long? generation) => new()
     {
         Type = type,
         Status = ConditionStatus.Of(status),
