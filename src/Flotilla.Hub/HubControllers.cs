@@ -41,6 +41,7 @@ public sealed partial class HubControllers : IHostedService, IAsyncDisposable
         [
             MemberClusterController(RecorderFor("membercluster-controller")),
             .. PlacementControllers(RecorderFor("placement-controller"), RecorderFor("scheduler")),
+            .. NetworkingControllers(RecorderFor("hub-net-controller-manager")),
         ]);
     }
 

@@ -1,10 +1,12 @@
 using Flotilla.Api.Cluster;
 using Flotilla.Client;
 using Flotilla.Client.Informers;
+using Flotilla.Member.Networking;
 using Flotilla.Member.Properties;
 using Flotilla.Member.Work;
 using Flotilla.Runtime;
 using Flotilla.Runtime.Controllers;
+using Flotilla.Runtime.Events;
 using Microsoft.Extensions.Hosting;
 
 namespace Flotilla.Member.Membership;
@@ -27,6 +29,7 @@ public sealed class MemberAgent : IHostedService, IAsyncDisposable
     private readonly ControllerManager _manager;
     private readonly ReadyzHealthProbe? _ownedProbe;
     private readonly WorkApplier? _ownedWorkApplier;
+    private readonly EventRecorder _memberEvents;
     private int _disposed;
 
     /// <summary>Builds the agent; nothing talks to either cluster until <see cref="StartAsync"/>.</summary>
@@ -93,8 +96,12 @@ public sealed class MemberAgent : IHostedService, IAsyncDisposable
                 }
             },
             onDelete: deleted => Enqueue(controller, key, deleted.Object));
+        // Events about member objects (ServiceExports) go to the member cluster, where users look for them.
+        _memberEvents = new EventRecorder(options.MemberClient, new EventRecorderOptions { Component = "member-net-controller-manager", Time = options.Time, LoggerFactory = options.LoggerFactory });
         _manager = new ControllerManager([
             new CacheSyncedController<NamespacedName>(controller, [imcs], options.CacheSyncTimeout, options.Time, options.LoggerFactory),
+            .. MemberNetworking.Controllers(options.MemberName, HubInformers, MemberInformers, options.HubClient, options.MemberClient, _memberEvents,
+                options.CacheSyncTimeout, options.Time, options.LoggerFactory),
         ]);
     }
 
@@ -121,6 +128,7 @@ public sealed class MemberAgent : IHostedService, IAsyncDisposable
             return;
         }
         await _manager.DisposeAsync().ConfigureAwait(false);
+        await _memberEvents.DisposeAsync().ConfigureAwait(false);
         if (_ownedWorkApplier is not null)
         {
             await _ownedWorkApplier.DisposeAsync().ConfigureAwait(false);

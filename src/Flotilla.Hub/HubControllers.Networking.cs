@@ -1,0 +1,57 @@
+using Flotilla.Api.Networking;
+using Flotilla.Client;
+using Flotilla.Hub.Networking;
+using Flotilla.Runtime.Controllers;
+using Flotilla.Runtime.Events;
+using Microsoft.Extensions.Hosting;
+
+using NamespacedName = Flotilla.Runtime.NamespacedName;
+
+namespace Flotilla.Hub;
+
+/// <summary>The hub side of multi-cluster networking (networking spec §3): export admission, conflicts and ServiceImport resolution.</summary>
+public sealed partial class HubControllers
+{
+    private IEnumerable<IHostedService> NetworkingControllers(IEventRecorder events)
+    {
+        var exports = Informers.For(CustomResourceMappings.Of<InternalServiceExport>(), NetworkingJsonContext.Default.InternalServiceExport);
+        var imports = Informers.For(CustomResourceMappings.Of<ServiceImport>(), NetworkingJsonContext.Default.ServiceImport);
+        var loggers = _options.LoggerFactory;
+        var exportController = new Controller<NamespacedName>("internalserviceexport",
+            new InternalServiceExportReconciler(exports.Lister, _options.Client, _options.Time),
+            new ControllerOptions { Time = _options.Time, LoggerFactory = loggers });
+        var importController = new Controller<NamespacedName>("serviceimport",
+            new ServiceImportResolver(imports.Lister, exports.Lister, _options.Client, events, _options.Time),
+            new ControllerOptions { Time = _options.Time, LoggerFactory = loggers });
+
+        var exportQueue = exportController.Queue;
+        var importQueue = importController.Queue;
+        // An export changing may let its unresolved ServiceImport resolve; every export of a service looks again when
+        // its ServiceImport changes (a resolution, a cluster leaving).
+        exports.AddEventHandler(
+            onAdd: e => { exportQueue.Add(Key(e)); importQueue.Add(ImportKey(e)); },
+            onUpdate: (_, e) => { exportQueue.Add(Key(e)); importQueue.Add(ImportKey(e)); },
+            onDelete: d => importQueue.Add(ImportKey(d.Object)));
+        imports.AddEventHandler(
+            onAdd: i => importQueue.Add(Key(i)),
+            onUpdate: (_, i) =>
+            {
+                importQueue.Add(Key(i));
+                var namespacedName = NetworkingApi.NamespacedName(i.Metadata.Namespace ?? "", i.Metadata.Name ?? "");
+                foreach (var export in exports.Lister.List().Where(e => e.Spec.ServiceReference.NamespacedName == namespacedName))
+                {
+                    exportQueue.Add(Key(export));
+                }
+            },
+            onDelete: d => importQueue.Add(Key(d.Object)));
+        return
+        [
+            new CacheSyncedController<NamespacedName>(exportController, [exports], _options.CacheSyncTimeout, _options.Time, loggers),
+            new CacheSyncedController<NamespacedName>(importController, [imports, exports], _options.CacheSyncTimeout, _options.Time, loggers),
+        ];
+
+        static NamespacedName Key(Api.Meta.KubeObject o) => new(o.Metadata.Namespace ?? "", o.Metadata.Name ?? "");
+
+        static NamespacedName ImportKey(InternalServiceExport e) => new(e.Spec.ServiceReference.Namespace, e.Spec.ServiceReference.Name);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Flotilla.ApiServer;
+using Flotilla.LocalFleet;
+using Flotilla.Testing;
+
+namespace Flotilla.IntegrationTests.Networking;
+
+/// <summary>
+/// Exporting a Service from members (networking spec §2, §3): validity, the hub's ServiceImport, conflicts between
+/// exporters with different ports and their resolution, and unexport — driven with kubectl on a two-member fleet.
+/// </summary>
+public sealed class ServiceExportTests : IAsyncLifetime, IDisposable
+{
+    private readonly TemporaryDirectory _directory = new("flotilla-svcexport");
+    private LocalFleetHost? _fleet;
+    private Kubectl _hub = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fleet = await LocalFleetHost.StartAsync(new LocalFleetOptions
+        {
+            Directory = _directory.Combine("fleet"),
+            Fleet = FleetFile.Parse("members:\n- name: member-1\n  nodes: {count: 1}\n- name: member-2\n  nodes: {count: 1}\n"),
+            EphemeralPorts = true,
+            Storage = StorageBackend.Memory,
+        });
+        using var joined = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _fleet.WaitUntilJoinedAsync(joined.Token);
+        _hub = new Kubectl(_fleet.Directory.Kubeconfig("hub"), _directory.Combine("kube-cache"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_fleet is not null)
+        {
+            await _fleet.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    private Kubectl Member(string name) => new(_fleet!.Directory.Kubeconfig(name), _directory.Combine("kube-cache"));
+
+    private const string Export = """
+        apiVersion: networking.fleet.azure.com/v1alpha1
+        kind: ServiceExport
+        metadata: {name: kuard, namespace: kuard-demo}
+        """;
+
+    private async Task<(string Valid, string Conflict)> ColumnsAsync(string member)
+    {
+        var row = (await Member(member).SucceedAsync("get", "serviceexport", "kuard", "-n", "kuard-demo", "--no-headers")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (row[1], row[2]);
+    }
+
+    private Task WaitColumnsAsync(string member, string valid, string conflict) =>
+        Eventually.WaitAsync($"{member}'s ServiceExport to show IS-VALID {valid}, IS-CONFLICTED {conflict}", async () =>
+            await ColumnsAsync(member) == (valid, conflict) ? (bool?)true : null);
+
+    private static JsonNode? Condition(JsonNode export, string type) =>
+        export["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c!["type"] == type);
+
+    [Fact]
+    public async Task TwoExportersWithDifferentPorts_FirstWins_SecondConflicts_TakesOverWhenTheFirstLeaves()
+    {
+        await _hub.SucceedAsync("create", "namespace", "kuard-demo");
+        foreach (var member in new[] { "member-1", "member-2" })
+        {
+            await Member(member).SucceedAsync("create", "namespace", "kuard-demo");
+            await Member(member).SucceedAsync("create", "deployment", "kuard", "-n", "kuard-demo", "--image=ghcr.io/kuar-demo/kuard-amd64:blue", "--port=8080");
+        }
+        await Member("member-1").SucceedAsync("expose", "deployment", "kuard", "-n", "kuard-demo", "--port=8080");
+        await Member("member-2").SucceedAsync("expose", "deployment", "kuard", "-n", "kuard-demo", "--port=8081", "--target-port=8080");
+
+        await Member("member-1").ApplyAsync(Export);
+        await WaitColumnsAsync("member-1", "True", "False");
+        await Member("member-2").ApplyAsync(Export);
+        await WaitColumnsAsync("member-2", "True", "True");
+
+        var conflicted = JsonNode.Parse(await Member("member-2").SucceedAsync("get", "serviceexport", "kuard", "-n", "kuard-demo", "-o", "json"))!;
+        Assert.Equal("service kuard-demo/kuard is valid for export", (string?)Condition(conflicted, "Valid")!["message"]);
+        Assert.Equal(("ConflictFound", "service kuard-demo/kuard is in conflict with other exported services"),
+            ((string?)Condition(conflicted, "Conflict")!["reason"], (string?)Condition(conflicted, "Conflict")!["message"]));
+        var serviceImport = JsonNode.Parse(await _hub.SucceedAsync("get", "serviceimport", "kuard", "-n", "kuard-demo", "-o", "json"))!;
+        Assert.Equal("""{"clusters":[{"cluster":"member-1"}],"ports":[{"port":8080,"protocol":"TCP","targetPort":8080}],"type":"ClusterSetIP"}""",
+            serviceImport["status"]!.ToJsonString());
+        Assert.Contains("ServiceExportConflictFound", await Member("member-2").SucceedAsync("get", "events", "-n", "kuard-demo"), StringComparison.Ordinal);
+
+        // The incumbent leaves: the ServiceImport is resolved again from what is left, and member-2 is in.
+        await Member("member-1").SucceedAsync("delete", "serviceexport", "kuard", "-n", "kuard-demo", "--wait=true");
+        await WaitColumnsAsync("member-2", "True", "False");
+        await Eventually.WaitAsync("the ServiceImport resolved to member-2's ports", async () =>
+            (await _hub.SucceedAsync("get", "serviceimport", "kuard", "-n", "kuard-demo", "-o", "jsonpath={.status.ports[0].port} {.status.clusters[*].cluster}")).Trim() == "8081 member-2"
+                ? (bool?)true
+                : null);
+        Assert.Equal("", (await _hub.SucceedAsync("get", "internalserviceexports", "-n", "fleet-member-member-1", "-o", "name")).Trim());
+
+        // The Service goes: Valid False ServiceNotFound, the export is withdrawn and the ServiceImport deleted.
+        await Member("member-2").SucceedAsync("delete", "service", "kuard", "-n", "kuard-demo");
+        await WaitColumnsAsync("member-2", "False", "False");
+        var gone = JsonNode.Parse(await Member("member-2").SucceedAsync("get", "serviceexport", "kuard", "-n", "kuard-demo", "-o", "json"))!;
+        Assert.Equal(("ServiceNotFound", "service kuard-demo/kuard is not found"),
+            ((string?)Condition(gone, "Valid")!["reason"], (string?)Condition(gone, "Valid")!["message"]));
+        await Eventually.WaitAsync("the ServiceImport deleted", async () =>
+            (await _hub.RunAsync("get", "serviceimport", "kuard", "-n", "kuard-demo")).ExitCode != 0 ? (bool?)true : null);
+    }
+
+    [Fact]
+    public async Task HeadlessService_Ineligible_NotExported()
+    {
+        await _hub.SucceedAsync("create", "namespace", "kuard-demo");
+        var member = Member("member-1");
+        await member.SucceedAsync("create", "namespace", "kuard-demo");
+        await member.SucceedAsync("create", "service", "clusterip", "kuard", "-n", "kuard-demo", "--clusterip=None");
+        await member.ApplyAsync(Export);
+
+        var export = await Eventually.WaitAsync("the ServiceExport to be found ineligible", async () =>
+        {
+            var current = JsonNode.Parse(await member.SucceedAsync("get", "serviceexport", "kuard", "-n", "kuard-demo", "-o", "json"))!;
+            return (string?)Condition(current, "Valid")?["status"] == "False" ? current : null;
+        });
+        Assert.Equal(("ServiceIneligible", "service kuard-demo/kuard is not eligible for export"),
+            ((string?)Condition(export, "Valid")!["reason"], (string?)Condition(export, "Valid")!["message"]));
+        Assert.Null(Condition(export, "Conflict"));
+        Assert.Null(export["metadata"]!["finalizers"]);
+        Assert.Equal("", (await _hub.SucceedAsync("get", "internalserviceexports", "-A", "-o", "name")).Trim());
+    }
+}
