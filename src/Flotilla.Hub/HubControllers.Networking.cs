@@ -9,7 +9,10 @@ using NamespacedName = Flotilla.Runtime.NamespacedName;
 
 namespace Flotilla.Hub;
 
-/// <summary>The hub side of multi-cluster networking (networking spec §3): export admission, conflicts and ServiceImport resolution.</summary>
+/// <summary>
+/// The hub side of multi-cluster networking: export admission, conflicts and ServiceImport resolution (networking
+/// spec §3), and import arbitration (§5.6).
+/// </summary>
 public sealed partial class HubControllers
 {
     private IEnumerable<IHostedService> NetworkingControllers(IEventRecorder events)
@@ -44,11 +47,32 @@ public sealed partial class HubControllers
                 }
             },
             onDelete: d => importQueue.Add(Key(d.Object)));
+
+        // §5.6: one importing cluster per service; every claim on a service looks again when its ServiceImport changes.
+        var claims = Informers.For(CustomResourceMappings.Of<InternalServiceImport>(), NetworkingJsonContext.Default.InternalServiceImport);
+        var arbitration = new Controller<NamespacedName>("internalserviceimport",
+            new ImportArbitrationReconciler(claims.Lister, _options.Client), new ControllerOptions { Time = _options.Time, LoggerFactory = loggers });
+        var claimQueue = arbitration.Queue;
+        claims.AddEventHandler(onAdd: c => claimQueue.Add(Key(c)), onUpdate: (_, c) => claimQueue.Add(Key(c)));
+        imports.AddEventHandler(
+            onUpdate: (_, i) => EnqueueClaims(i),
+            onDelete: d => EnqueueClaims(d.Object));
+
         return
         [
             new CacheSyncedController<NamespacedName>(exportController, [exports], _options.CacheSyncTimeout, _options.Time, loggers),
             new CacheSyncedController<NamespacedName>(importController, [imports, exports], _options.CacheSyncTimeout, _options.Time, loggers),
+            new CacheSyncedController<NamespacedName>(arbitration, [claims], _options.CacheSyncTimeout, _options.Time, loggers),
         ];
+
+        void EnqueueClaims(ServiceImport serviceImport)
+        {
+            var namespacedName = NetworkingApi.NamespacedName(serviceImport.Metadata.Namespace ?? "", serviceImport.Metadata.Name ?? "");
+            foreach (var claim in claims.Lister.List().Where(c => c.Spec.ServiceImportReference.NamespacedName == namespacedName))
+            {
+                claimQueue.Add(Key(claim));
+            }
+        }
 
         static NamespacedName Key(Api.Meta.KubeObject o) => new(o.Metadata.Namespace ?? "", o.Metadata.Name ?? "");
 

@@ -11,8 +11,9 @@ using NamespacedName = Flotilla.Runtime.NamespacedName;
 namespace Flotilla.Member.Networking;
 
 /// <summary>
-/// The member side of multi-cluster networking that the member agent runs (networking spec §2): the ServiceExport
-/// controller and the report-back of the hub's conflict verdicts.
+/// The member side of multi-cluster networking that the member agent runs: the ServiceExport controller and the
+/// report-back of the hub's conflict verdicts (networking spec §2), the MultiClusterService controller, the member
+/// ServiceImport claim and the mirror of the hub's verdict on it (§5).
 /// </summary>
 internal static class MemberNetworking
 {
@@ -42,11 +43,57 @@ internal static class MemberNetworking
             onDelete: d => exportQueue.Add(Key(Api.Unstructured.Obj.Namespace(d.Object), Api.Unstructured.Obj.Name(d.Object))));
         var reportQueue = reportController.Queue;
         hubExports.AddEventHandler(onAdd: e => reportQueue.Add(Key(e.Metadata.Namespace, e.Metadata.Name)), onUpdate: (_, e) => reportQueue.Add(Key(e.Metadata.Namespace, e.Metadata.Name)));
+
+        // §5: the MultiClusterService controller, the member ServiceImport claim, and the mirror of the hub's verdict.
+        var multiClusterServices = memberInformers.For(CustomResourceMappings.Of<MultiClusterService>(), NetworkingJsonContext.Default.MultiClusterService);
+        var imports = memberInformers.For(CustomResourceMappings.Of<ServiceImport>(), NetworkingJsonContext.Default.ServiceImport);
+        var claims = hubInformers.For(CustomResourceMappings.Of<InternalServiceImport>(), NetworkingJsonContext.Default.InternalServiceImport,
+            NetworkingApi.ClusterNamespace(clusterId));
+        var mcsController = new Controller<NamespacedName>("multiclusterservice",
+            new MultiClusterServiceReconciler(multiClusterServices.Lister, imports.Lister, member, memberEvents, time),
+            new ControllerOptions { Time = time, LoggerFactory = loggers });
+        var claimController = new Controller<NamespacedName>("serviceimport",
+            new ServiceImportClaimReconciler(clusterId, imports.Lister, member, hub), new ControllerOptions { Time = time, LoggerFactory = loggers });
+        var mirrorController = new Controller<NamespacedName>("internalserviceimport",
+            new ServiceImportStatusMirror(claims.Lister, member, hub), new ControllerOptions { Time = time, LoggerFactory = loggers });
+        var mcsQueue = mcsController.Queue;
+        multiClusterServices.AddEventHandler(onAdd: m => mcsQueue.Add(Key(m.Metadata.Namespace, m.Metadata.Name)),
+            onUpdate: (_, m) => mcsQueue.Add(Key(m.Metadata.Namespace, m.Metadata.Name)), onDelete: d => mcsQueue.Add(Key(d.Object.Metadata.Namespace, d.Object.Metadata.Name)));
+        var claimQueue = claimController.Queue;
+        imports.AddEventHandler(
+            onAdd: i => { claimQueue.Add(Key(i.Metadata.Namespace, i.Metadata.Name)); EnqueueController(i); },
+            onUpdate: (_, i) => { claimQueue.Add(Key(i.Metadata.Namespace, i.Metadata.Name)); EnqueueController(i); },
+            onDelete: d => EnqueueController(d.Object));
+        // A derived Service's load balancer status is the MCS's.
+        services.AddEventHandler(onUpdate: (_, s) =>
+        {
+            var labels = Api.Unstructured.Obj.Labels(s);
+            if (Api.Unstructured.Obj.Namespace(s) == NetworkingApi.DefaultFleetSystemNamespace
+                && labels?[NetworkingApi.MultiClusterServiceNamespaceLabel]?.GetValue<string>() is { } mcsNamespace
+                && labels[NetworkingApi.MultiClusterServiceNameLabel]?.GetValue<string>() is { } mcsName)
+            {
+                mcsQueue.Add(Key(mcsNamespace, mcsName));
+            }
+        });
+        var mirrorQueue = mirrorController.Queue;
+        claims.AddEventHandler(onAdd: c => mirrorQueue.Add(Key(c.Metadata.Namespace, c.Metadata.Name)), onUpdate: (_, c) => mirrorQueue.Add(Key(c.Metadata.Namespace, c.Metadata.Name)));
+
         return
         [
             new CacheSyncedController<NamespacedName>(exportController, [exports, services], cacheSyncTimeout, time, loggers),
             new CacheSyncedController<NamespacedName>(reportController, [hubExports], cacheSyncTimeout, time, loggers),
+            new CacheSyncedController<NamespacedName>(mcsController, [multiClusterServices, imports, services], cacheSyncTimeout, time, loggers),
+            new CacheSyncedController<NamespacedName>(claimController, [imports], cacheSyncTimeout, time, loggers),
+            new CacheSyncedController<NamespacedName>(mirrorController, [claims], cacheSyncTimeout, time, loggers),
         ];
+
+        void EnqueueController(ServiceImport serviceImport)
+        {
+            if (serviceImport.Metadata.OwnerReferences?.FirstOrDefault(r => r.Controller == true && r.Kind == "MultiClusterService") is { } owner)
+            {
+                mcsQueue.Add(Key(serviceImport.Metadata.Namespace, owner.Name));
+            }
+        }
 
         static NamespacedName Key(string? ns, string? name) => new(ns ?? "", name ?? "");
     }

@@ -106,7 +106,7 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
         // §2.5: the finalizer is there before anything is written to the hub.
         if (!export.Metadata.HasFinalizer(NetworkingApi.ServiceExportCleanupFinalizer))
         {
-            export = await _memberExports.InNamespace(ns).PatchAsync(name, FinalizerPatch(export.Metadata, add: true), cancellationToken: cancellationToken)
+            export = await _memberExports.InNamespace(ns).PatchAsync(name, NetworkingWrites.FinalizersPatch(export.Metadata, NetworkingApi.ServiceExportCleanupFinalizer, add: true), cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
         if (await MarkValidAsync(export, cancellationToken).ConfigureAwait(false))
@@ -209,7 +209,7 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
         catch (ApiException e) when (e.IsNotFound())
         {
         }
-        return await _memberExports.InNamespace(export.Metadata.Namespace).PatchAsync(export.Metadata.Name!, FinalizerPatch(export.Metadata, add: false),
+        return await _memberExports.InNamespace(export.Metadata.Namespace).PatchAsync(export.Metadata.Name!, NetworkingWrites.FinalizersPatch(export.Metadata, NetworkingApi.ServiceExportCleanupFinalizer, add: false),
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -261,23 +261,6 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
     }
 
     private static List<Condition> CloneConditions(ServiceExport export) => export.Status?.Conditions?.Select(c => c.Clone()).ToList() ?? [];
-
-    internal static Patch FinalizerPatch(ObjectMeta meta, bool add)
-    {
-        var finalizers = (meta.Finalizers ?? []).Where(f => f != NetworkingApi.ServiceExportCleanupFinalizer).ToList();
-        if (add)
-        {
-            finalizers.Add(NetworkingApi.ServiceExportCleanupFinalizer);
-        }
-        return Patch.Merge(new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["resourceVersion"] = meta.ResourceVersion,
-                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
-            },
-        });
-    }
 
     internal static ObjectReference EventReference(ServiceExport export) => new()
     {

@@ -105,6 +105,58 @@ public sealed class ServiceExportTests : IAsyncLifetime, IDisposable
             (await _hub.RunAsync("get", "serviceimport", "kuard", "-n", "kuard-demo")).ExitCode != 0 ? (bool?)true : null);
     }
 
+    private const string MultiClusterService = """
+        apiVersion: networking.fleet.azure.com/v1alpha1
+        kind: MultiClusterService
+        metadata: {name: kuard, namespace: kuard-demo}
+        spec:
+          serviceImport: {name: kuard}
+        """;
+
+    private async Task<string[]> McsRowAsync(string member) =>
+        (await Member(member).SucceedAsync("get", "multiclusterservice", "kuard", "-n", "kuard-demo", "--no-headers")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// One importer per service (§5.6): the first MCS gets the import and a derived LoadBalancer Service; a second MCS
+    /// on another member waits Unknown and takes over when the first is deleted, which removes its derived Service.
+    /// </summary>
+    [Fact]
+    public async Task SecondMultiClusterService_WaitsUnknown_TakesOverWhenTheFirstIsDeleted()
+    {
+        await _hub.SucceedAsync("create", "namespace", "kuard-demo");
+        foreach (var member in new[] { "member-1", "member-2" })
+        {
+            await Member(member).SucceedAsync("create", "namespace", "kuard-demo");
+            await Member(member).SucceedAsync("create", "deployment", "kuard", "-n", "kuard-demo", "--image=ghcr.io/kuar-demo/kuard-amd64:blue", "--port=8080");
+            await Member(member).SucceedAsync("expose", "deployment", "kuard", "-n", "kuard-demo", "--port=8080");
+            await Member(member).ApplyAsync(Export);
+        }
+        await WaitColumnsAsync("member-2", "True", "False");
+
+        await Member("member-1").ApplyAsync(MultiClusterService);
+        await Eventually.WaitAsync("member-1's MCS valid", async () => (await McsRowAsync("member-1"))[^2] == "True" ? (bool?)true : null);
+        var derived = JsonNode.Parse(await Member("member-1").SucceedAsync("get", "service", "kuard-demo-kuard", "-n", "fleet-system", "-o", "json"))!;
+        Assert.Equal("LoadBalancer", (string?)derived["spec"]!["type"]);
+        Assert.Null(derived["spec"]!["selector"]);
+        Assert.Equal(8080, (int?)derived["spec"]!["ports"]![0]!["port"]);
+        Assert.Equal("kuard", (string?)derived["metadata"]!["labels"]!["networking.fleet.azure.com/multi-cluster-service-name"]);
+
+        await Member("member-2").ApplyAsync(MultiClusterService);
+        await Eventually.WaitAsync("member-2's MCS waiting", async () => (await McsRowAsync("member-2"))[^2] == "Unknown" ? (bool?)true : null);
+        var waiting = JsonNode.Parse(await Member("member-2").SucceedAsync("get", "multiclusterservice", "kuard", "-n", "kuard-demo", "-o", "json"))!;
+        Assert.Equal(("UnknownServiceImport",
+                "importing service; if the condition remains for a while, please verify that service has been exported or service has been exported by other multiClusterService"),
+            ((string?)Condition(waiting, "Valid")!["reason"], (string?)Condition(waiting, "Valid")!["message"]));
+        var serviceImport = JsonNode.Parse(await _hub.SucceedAsync("get", "serviceimport", "kuard", "-n", "kuard-demo", "-o", "json"))!;
+        Assert.Equal("""{"MemberClusters":{"fleet-member-member-1":"member-1"}}""",
+            (string?)serviceImport["metadata"]!["annotations"]!["networking.fleet.azure.com/service-in-use-by"]);
+
+        await Member("member-1").SucceedAsync("delete", "multiclusterservice", "kuard", "-n", "kuard-demo", "--wait=true");
+        Assert.NotEqual(0, (await Member("member-1").RunAsync("get", "service", "kuard-demo-kuard", "-n", "fleet-system")).ExitCode);
+        await Eventually.WaitAsync("member-2's MCS taking over", async () => (await McsRowAsync("member-2"))[^2] == "True" ? (bool?)true : null);
+        Assert.Equal("LoadBalancer", (await Member("member-2").SucceedAsync("get", "service", "kuard-demo-kuard", "-n", "fleet-system", "-o", "jsonpath={.spec.type}")).Trim());
+    }
+
     [Fact]
     public async Task HeadlessService_Ineligible_NotExported()
     {
