@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace Flotilla.LoadTest;
 
 /// <summary>
-/// Whole-system figures for the API server over real HTTPS sockets:
+/// Whole-system figures for the API server over real HTTPS sockets, and for propagation across a fleet:
 /// <c>dotnet run -c Release --project bench/Flotilla.LoadTest -- &lt;scenario|all&gt; [options]</c>.
 /// Every scenario is bounded in requests and time and talks to loopback only.
 /// </summary>
@@ -13,14 +14,17 @@ internal static class Program
 {
     private static Task<int> Main(string[] args)
     {
-        var scenario = new Argument<string>("scenario") { Description = "creates, gets, list, watch-fanout, memory, informer-lag, client-gets, or all" };
-        scenario.AcceptOnlyFromAmong([.. Scenarios.Names, "all"]);
+        var scenario = new Argument<string>("scenario")
+        {
+            Description = "creates, gets, list, watch-fanout, memory, informer-lag, client-gets, or all of those; or propagation (minutes: a whole fleet in this process)",
+        };
+        scenario.AcceptOnlyFromAmong([.. Scenarios.Names, .. Scenarios.LongNames, "all"]);
         var serverDll = new Option<string>("--server-dll")
         {
             Description = "Path to flotilla.dll (default: the one built next to the load test)",
             DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "flotilla.dll"),
         };
-        var storage = new Option<string>("--storage") { Description = "Server storage backend: sqlite or memory", DefaultValueFactory = _ => "sqlite" };
+        var storage = new Option<string>("--storage") { Description = "Server storage backend (the hub's for propagation): sqlite or memory", DefaultValueFactory = _ => "sqlite" };
         storage.AcceptOnlyFromAmong("sqlite", "memory");
         var http = new Option<string>("--http") { Description = "HTTP version over TLS: 1.1 or 2", DefaultValueFactory = _ => "1.1" };
         http.AcceptOnlyFromAmong("1.1", "2");
@@ -40,11 +44,29 @@ internal static class Program
         var memoryObjects = new Option<int>("--memory-objects") { Description = "Objects stored before reading peak RSS", DefaultValueFactory = _ => 100_000 };
         var memoryLimit = new Option<int>("--memory-time-limit") { Description = "Most seconds spent creating objects for memory", DefaultValueFactory = _ => 60 };
         var informerRate = new Option<int>("--informer-rate") { Description = "Writes per second offered for informer-lag", DefaultValueFactory = _ => 2_000 };
+        var members = new Option<int>("--members") { Description = "Light member clusters for propagation", DefaultValueFactory = _ => 100 };
+        var placements = new Option<int>("--placements") { Description = "Placements created at once in propagation's step 3", DefaultValueFactory = _ => 1_000 };
+        var clustersPerPlacement = new Option<int>("--clusters-per-placement") { Description = "PickN of each of step 3's placements", DefaultValueFactory = _ => 10 };
+        var namespaceObjects = new Option<int>("--namespace-objects") { Description = "Objects in each of step 3's namespaces (besides the namespace)", DefaultValueFactory = _ => 3 };
+        var stepTimeLimit = new Option<int>("--step-time-limit")
+        {
+            Description = "Most seconds propagation's step 3 waits for its placements (its bounded figure is taken at 10 minutes either way; a longer wait lets step 4 start from a settled state)",
+            DefaultValueFactory = _ => 600,
+        };
+        var hubQps = new Option<double>("--hub-qps")
+        {
+            // Upstream's hub agent: QPS 250, burst 1000 (burst is 4 × QPS here); 0 measures without the client-side limit.
+            Description = "Client-side QPS of propagation's hub controllers (burst 4 × QPS; 0: unlimited)",
+            DefaultValueFactory = _ => 250,
+        };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Console log level of propagation's hub, agents and servers", DefaultValueFactory = _ => LogLevel.Warning };
 
-        var root = new RootCommand("Flotilla load test: runs flotilla apiserver as a separate process and measures it over HTTPS.")
+        var root = new RootCommand(
+            "Flotilla load test: runs flotilla apiserver as a separate process and measures it over HTTPS; propagation runs a hub and members in this process.")
         {
             scenario, serverDll, storage, http, clients, duration, warmup, getObjects, listObjects, listRepetitions,
             watchers, watchWrites, memoryObjects, memoryLimit, informerRate,
+            members, placements, clustersPerPlacement, namespaceObjects, stepTimeLimit, hubQps, logLevel,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -62,13 +84,23 @@ internal static class Program
                 parse.GetValue(watchWrites),
                 parse.GetValue(memoryObjects),
                 TimeSpan.FromSeconds(parse.GetValue(memoryLimit)),
-                parse.GetValue(informerRate));
+                parse.GetValue(informerRate),
+                parse.GetValue(members),
+                parse.GetValue(placements),
+                parse.GetValue(clustersPerPlacement),
+                parse.GetValue(namespaceObjects),
+                TimeSpan.FromSeconds(parse.GetValue(stepTimeLimit)),
+                parse.GetValue(hubQps),
+                parse.GetValue(logLevel));
             var chosen = parse.GetValue(scenario)!;
             var names = chosen == "all" ? Scenarios.Names : [chosen];
 
             Console.WriteLine($"Flotilla load test, {DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {CpuModel()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
-            Console.WriteLine($"Server: {options.ServerDll} --storage {options.Storage}; clients over {(options.Http.Major == 2 ? "HTTP/2" : "HTTP/1.1")} + TLS on loopback");
+            if (names.Any(n => Scenarios.Names.Contains(n)))
+            {
+                Console.WriteLine($"Server: {options.ServerDll} --storage {options.Storage}; clients over {(options.Http.Major == 2 ? "HTTP/2" : "HTTP/1.1")} + TLS on loopback");
+            }
             var figures = new List<Figure>();
             foreach (var name in names)
             {
@@ -87,7 +119,7 @@ internal static class Program
     }
 
     /// <summary>The 1, 5 and 15 minute load averages: other work on the machine skews every figure.</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

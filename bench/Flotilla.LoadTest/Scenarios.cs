@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Flotilla.LoadTest;
 
@@ -20,7 +21,14 @@ internal sealed record LoadTestOptions(
     int WatchWrites,
     int MemoryObjects,
     TimeSpan MemoryTimeLimit,
-    int InformerRate);
+    int InformerRate,
+    int Members,
+    int Placements,
+    int ClustersPerPlacement,
+    int NamespaceObjects,
+    TimeSpan StepTimeLimit,
+    double HubQps,
+    LogLevel LogLevel);
 
 /// <summary>One reported figure and its target.</summary>
 internal sealed record Figure(string Scenario, string Name, string Value, string Target, bool Met)
@@ -35,6 +43,9 @@ internal static class Scenarios
 {
     public static readonly string[] Names = ["creates", "gets", "list", "watch-fanout", "memory", "informer-lag", "client-gets"];
 
+    /// <summary>Scenarios that take many minutes, run only by name (not by <c>all</c>).</summary>
+    public static readonly string[] LongNames = ["propagation"];
+
     public static Task<List<Figure>> RunAsync(string name, LoadTestOptions options, CancellationToken cancellationToken) => name switch
     {
         "creates" => CreatesAsync(options, cancellationToken),
@@ -44,7 +55,8 @@ internal static class Scenarios
         "memory" => MemoryAsync(options, cancellationToken),
         "informer-lag" => ClientScenarios.InformerLagAsync(options, cancellationToken),
         "client-gets" => ClientScenarios.ClientGetsAsync(options, cancellationToken),
-        _ => throw new ArgumentException($"unknown scenario '{name}'; use one of {string.Join(", ", Names)} or all", nameof(name)),
+        "propagation" => PropagationScenario.RunAsync(options, cancellationToken),
+        _ => throw new ArgumentException($"unknown scenario '{name}'; use one of {string.Join(", ", [.. Names, .. LongNames])} or all", nameof(name)),
     };
 
     /// <summary>Clients POST 1 KiB ConfigMaps as fast as the server acknowledges them.</summary>

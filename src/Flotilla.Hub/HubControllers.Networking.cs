@@ -11,7 +11,7 @@ namespace Flotilla.Hub;
 
 /// <summary>
 /// The hub side of multi-cluster networking: export admission, conflicts and ServiceImport resolution (networking
-/// spec §3), and import arbitration (§5.6).
+/// spec §3), endpoint distribution (§4.3) and import arbitration (§5.6).
 /// </summary>
 public sealed partial class HubControllers
 {
@@ -58,12 +58,34 @@ public sealed partial class HubControllers
             onUpdate: (_, i) => EnqueueClaims(i),
             onDelete: d => EnqueueClaims(d.Object));
 
+        // §4.3: exported slices go to the importing cluster; every slice of a service looks again when its ServiceImport changes.
+        var sliceExports = Informers.For(CustomResourceMappings.Of<EndpointSliceExport>(), NetworkingJsonContext.Default.EndpointSliceExport);
+        var sliceImports = Informers.For(CustomResourceMappings.Of<EndpointSliceImport>(), NetworkingJsonContext.Default.EndpointSliceImport);
+        var distribution = new Controller<NamespacedName>("endpointsliceexport",
+            new EndpointSliceDistributionReconciler(sliceExports.Lister, sliceImports.Lister, _options.Client), new ControllerOptions { Time = _options.Time, LoggerFactory = loggers });
+        var sliceQueue = distribution.Queue;
+        sliceExports.AddEventHandler(onAdd: e => sliceQueue.Add(Key(e)), onUpdate: (_, e) => sliceQueue.Add(Key(e)));
+        imports.AddEventHandler(
+            onAdd: i => EnqueueSlices(i),
+            onUpdate: (_, i) => EnqueueSlices(i),
+            onDelete: d => EnqueueSlices(d.Object));
+
         return
         [
+            new CacheSyncedController<NamespacedName>(distribution, [sliceExports, sliceImports], _options.CacheSyncTimeout, _options.Time, loggers),
             new CacheSyncedController<NamespacedName>(exportController, [exports], _options.CacheSyncTimeout, _options.Time, loggers),
             new CacheSyncedController<NamespacedName>(importController, [imports, exports], _options.CacheSyncTimeout, _options.Time, loggers),
             new CacheSyncedController<NamespacedName>(arbitration, [claims], _options.CacheSyncTimeout, _options.Time, loggers),
         ];
+
+        void EnqueueSlices(ServiceImport serviceImport)
+        {
+            var namespacedName = NetworkingApi.NamespacedName(serviceImport.Metadata.Namespace ?? "", serviceImport.Metadata.Name ?? "");
+            foreach (var slice in sliceExports.Lister.List().Where(e => e.Spec.OwnerServiceReference.NamespacedName == namespacedName))
+            {
+                sliceQueue.Add(Key(slice));
+            }
+        }
 
         void EnqueueClaims(ServiceImport serviceImport)
         {

@@ -6,12 +6,13 @@ namespace Flotilla.LoadBalancer;
 /// One backend endpoint of a <see cref="BackendPool"/>. The same instance lives on across endpoint updates that keep
 /// its address, so its connection counts and health survive them.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer and no wait handle is ever taken from it: there is nothing to dispose, and connections may register on it at any time.")]
 internal sealed class Backend(BackendPool pool, IPEndPoint endPoint)
 {
     // Cancelled when this endpoint's connections must close: its drain timeout ended, or the host is disposed.
-    // Never disposed: it has no timer of its own, and connections may still register on it after a close.
-    private readonly CancellationTokenSource _closeConnections = new();
+    // Registering takes a token source's internal spin lock, so there is one source per processor: connections on
+    // different cores do not contend. Never disposed: they have no timers, and connections may still register on them
+    // after a close (and are then closed at once).
+    private readonly CancellationTokenSource[] _closeConnections = CreateCloseSources();
     private int _active;
     private long _connections;
 
@@ -25,7 +26,7 @@ internal sealed class Backend(BackendPool pool, IPEndPoint endPoint)
     public long Connections => Interlocked.Read(ref _connections);
 
     /// <summary>Connections register here and close themselves when it is cancelled.</summary>
-    public CancellationToken CloseToken => _closeConnections.Token;
+    public CancellationToken CloseToken => _closeConnections[(uint)Thread.GetCurrentProcessorId() % (uint)_closeConnections.Length].Token;
 
     // Health and lifecycle; written only under the pool's gate, read by statistics under it too.
     public bool PassivelyEjected { get; set; }
@@ -48,7 +49,24 @@ internal sealed class Backend(BackendPool pool, IPEndPoint endPoint)
 
     public void CountConnection() => Interlocked.Increment(ref _connections);
 
-    public void CloseConnections() => _closeConnections.Cancel();
+    public void CloseConnections()
+    {
+        foreach (var source in _closeConnections)
+        {
+            source.Cancel();
+        }
+    }
+
+    private static CancellationTokenSource[] CreateCloseSources()
+    {
+        // Capped: past a handful of cores, contention on one source is already rare, and each costs memory per endpoint.
+        var sources = new CancellationTokenSource[Math.Min(Environment.ProcessorCount, 16)];
+        for (var i = 0; i < sources.Length; i++)
+        {
+            sources[i] = new CancellationTokenSource();
+        }
+        return sources;
+    }
 
     public override string ToString() => EndPoint.ToString();
 }

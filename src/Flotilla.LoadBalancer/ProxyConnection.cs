@@ -88,7 +88,8 @@ internal sealed class ProxyConnection : IThreadPoolWorkItem
     }
 
     /// <summary>Connects to a backend picked by the policy, retrying others (each endpoint at most once) on failure.
-    /// Returns the backend, entered and with <see cref="_upstream"/> connected, or null after closing nothing.</summary>
+    /// Returns the backend, entered and with <see cref="_upstream"/> connected; or null when no endpoint accepted the
+    /// connection, and the caller closes the client.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Backend?> ConnectAsync(ServiceSettings settings)
     {
@@ -142,13 +143,10 @@ internal sealed class ProxyConnection : IThreadPoolWorkItem
                 // The token overload returns a ValueTask over the socket's cached event args; the other allocates a Task.
                 await socket.ConnectAsync(backend.EndPoint, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (SocketException e)
+            catch (Exception e)
             {
-                error = e.SocketErrorCode;
-            }
-            catch (ObjectDisposedException)
-            {
-                error = SocketError.OperationAborted;
+                // Refused, unreachable, or (ObjectDisposedException) closed under us by the timeout.
+                error = e is SocketException socketError ? socketError.SocketErrorCode : SocketError.OperationAborted;
             }
             finally
             {

@@ -84,7 +84,8 @@ internal sealed class ServiceRuntime(string key, TimeProvider timeProvider, ILog
             port.Listener = listener;
             listener.Start();
         }
-        // What is left in current are ports the definition dropped.
+        Volatile.Write(ref _ports, next);
+        // What is left in current are ports the definition dropped; no longer published above.
         foreach (var removed in current.Values)
         {
             if (removed.Listener is { } old)
@@ -94,7 +95,6 @@ internal sealed class ServiceRuntime(string key, TimeProvider timeProvider, ILog
             removed.Listener = null;
             removed.Pool.DrainAll(definition.DrainTimeout);
         }
-        Volatile.Write(ref _ports, next);
         foreach (var listener in retired)
         {
             await listener.StopAsync().ConfigureAwait(false);
@@ -113,11 +113,14 @@ internal sealed class ServiceRuntime(string key, TimeProvider timeProvider, ILog
     /// <summary>The service as applied, for callers.</summary>
     public VirtualService Describe()
     {
-        var ports = Ports;
-        var listeners = new ServiceListener[ports.Length];
-        for (var i = 0; i < ports.Length; i++)
+        var listeners = new List<ServiceListener>();
+        foreach (var port in Ports)
         {
-            listeners[i] = new ServiceListener(ports[i].Port, ports[i].Listener!.LocalEndPoint);
+            // Null only while a concurrent remove stops the service.
+            if (port.Listener is { } listener)
+            {
+                listeners.Add(new ServiceListener(port.Port, listener.LocalEndPoint));
+            }
         }
         return new VirtualService(Key, _listenAddress!, listeners);
     }

@@ -101,7 +101,7 @@ public sealed class LocalFleetHost : IAsyncDisposable
             var members = new List<LocalMember>();
             foreach (var spec in fleet.Members)
             {
-                var member = await LocalMember.StartAsync(options, directory, spec, ports, hubClient, cancellationToken).ConfigureAwait(false);
+                var member = await LocalMember.StartAsync(options, directory, spec, ports, cancellationToken).ConfigureAwait(false);
                 parts.Add(member);
                 members.Add(member);
                 await ApplyMemberClusterAsync(hubClient, spec, cancellationToken).ConfigureAwait(false);

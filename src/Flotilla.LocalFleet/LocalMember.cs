@@ -36,7 +36,7 @@ public sealed class LocalMember : IAsyncDisposable
     public IReadOnlyList<LocalNode> Nodes => _runtime.Nodes;
 
     internal static async Task<LocalMember> StartAsync(
-        LocalFleetOptions options, FleetDirectory directory, MemberSpec spec, Dictionary<string, int> ports, KubernetesClient hubClient, CancellationToken cancellationToken)
+        LocalFleetOptions options, FleetDirectory directory, MemberSpec spec, Dictionary<string, int> ports, CancellationToken cancellationToken)
     {
         var server = await LocalFleetHost.StartServerAsync(options, directory, spec.Name, spec.Port, ports, FleetCrds.Member, spec.ServiceCidr, hub: false, cancellationToken).ConfigureAwait(false);
         LocalClusterRuntime? runtime = null;
@@ -63,7 +63,9 @@ public sealed class LocalMember : IAsyncDisposable
             var agent = new MemberAgent(new MemberAgentOptions
             {
                 MemberName = spec.Name,
-                HubClient = hubClient,
+                // Its own hub client with the client's default limits, as a member agent in its own cluster has: sharing
+                // the hub agent's would spend the hub controllers' request budget on heartbeats and Work status.
+                HubClient = KubernetesClient.FromKubeConfigFile(directory.Kubeconfig(FleetDirectory.HubName)),
                 MemberClient = client,
                 // As on AKS, where the Azure property provider reports costs from the node SKUs' prices.
                 PropertyProvider = new AzurePropertyProvider(new AzurePropertyProviderOptions

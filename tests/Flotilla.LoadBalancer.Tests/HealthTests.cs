@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Flotilla.LoadBalancer.Tests.Support;
 using Flotilla.Testing;
 
@@ -26,6 +28,37 @@ public sealed class HealthTests
         Assert.Equal(1, statistics.Ejections);
         Assert.False(statistics.Endpoint(dead)!.Healthy);
         Assert.True(statistics.Endpoint(live.EndPoint)!.Healthy);
+    }
+
+    [Fact]
+    public async Task Connect_BackendNeverAnswers_TimesOutAndRetriesAnother()
+    {
+        var time = new ManualTimeProvider();
+        // A listener with a backlog of 0 and one connection queued that it never accepts: Linux drops further SYNs,
+        // so a connect to it hangs until the connect timeout.
+        using var blackhole = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        blackhole.Bind(new IPEndPoint(Services.Loopback(105, 1), 0));
+        blackhole.Listen(0);
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(blackhole.LocalEndPoint!).Within("filler queued on the blackhole");
+        var blackholeEndPoint = (IPEndPoint)blackhole.LocalEndPoint!;
+        await using var live = TestBackend.Start("live");
+        await using var host = new LoadBalancerHost(time);
+        var connectTimeout = TimeSpan.FromSeconds(2);
+        var definition = Services.Define("ns/blackhole", [blackholeEndPoint, live.EndPoint]) with { ConnectTimeout = connectTimeout };
+        var listen = (await host.AddOrUpdateAsync(definition)).GetListenEndPoint(0);
+
+        // Round robin starts with the first endpoint: the blackhole.
+        using var client = await TestClient.ConnectAsync(listen, "client connected");
+        await time.WaitForTimersAsync(1, TestWaits.Limit);
+        // The pending timer is the first connect's: had that connect been refused instead, this would already be 1.
+        Assert.Equal(0, host.GetStatistics().Single().ConnectFailures);
+        time.Advance(connectTimeout);
+
+        Assert.Equal("live", await client.ReadLineAsync("greeting from the endpoint retried after the timeout"));
+        var statistics = host.GetStatistics().Single();
+        Assert.Equal((1L, 1L), (statistics.ConnectFailures, statistics.Ejections));
+        Assert.False(statistics.Endpoint(blackholeEndPoint)!.Healthy);
     }
 
     [Fact]
@@ -83,12 +116,14 @@ public sealed class HealthTests
     {
         var time = new ManualTimeProvider();
         var interval = TimeSpan.FromSeconds(5);
-        await using var checkedBackend = TestBackend.Start("checked", new System.Net.IPEndPoint(Services.Loopback(104, 1), 0));
+        await using var checkedBackend = TestBackend.Start("checked", new IPEndPoint(Services.Loopback(104, 1), 0));
         await using var other = TestBackend.Start("other");
         await using var host = new LoadBalancerHost(time);
+        // The test moves the manual clock in whole intervals while real connects may be in flight; a check timeout far
+        // beyond anything the test advances keeps those jumps from failing a check that was about to succeed.
         var definition = Services.Define("ns/active", [checkedBackend.EndPoint, other.EndPoint]) with
         {
-            ActiveHealthCheck = new ActiveHealthCheckOptions { Interval = interval, Timeout = TimeSpan.FromSeconds(1) },
+            ActiveHealthCheck = new ActiveHealthCheckOptions { Interval = interval, Timeout = TimeSpan.FromDays(1) },
         };
         var listen = (await host.AddOrUpdateAsync(definition)).GetListenEndPoint(0);
         await Eventually.WaitAsync("first round of checks reached the backend", () => checkedBackend.Accepted > 0, TestWaits.Limit);

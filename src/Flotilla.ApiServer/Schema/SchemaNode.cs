@@ -11,7 +11,10 @@ namespace Flotilla.ApiServer.Schema;
 /// </summary>
 internal sealed class SchemaNode
 {
-    /// <summary>Matching a pattern may not take longer than this; structural schemas come from users.</summary>
+    /// <summary>
+    /// Matching a pattern the linear-time engine cannot run may not take longer than this; structural schemas come
+    /// from users.
+    /// </summary>
     public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(250);
 
     // Patterns are shared across schemas and versions (CRDs repeat them); the cap bounds memory if CRDs churn.
@@ -159,7 +162,10 @@ internal sealed class SchemaNode
         {
             // Default .NET syntax rather than RegexOptions.ECMAScript: upstream evaluates patterns with Go's RE2, which
             // accepts constructs such as \p{L} that the ECMAScript option rejects. Patterns are unanchored, as in RE2.
-            compiled = new CompiledPattern(new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout), null);
+            // The non-backtracking engine matches in linear time like RE2, so it needs no timeout: a wall-clock limit
+            // rejected valid writes (422) when the server was merely short of CPU. Patterns it cannot run (lookarounds,
+            // backreferences — which RE2 rejects too) keep the backtracking engine and its timeout.
+            compiled = new CompiledPattern(NonBacktracking(pattern) ?? new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout), null);
         }
         catch (ArgumentException e)
         {
@@ -170,6 +176,18 @@ internal sealed class SchemaNode
             Patterns.TryAdd(pattern, compiled);
         }
         return compiled;
+    }
+
+    private static Regex? NonBacktracking(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
     }
 
     private static string? String(JsonObject schema, string key) =>

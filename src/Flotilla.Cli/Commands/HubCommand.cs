@@ -42,7 +42,8 @@ internal static class HubCommand
             }, cancellationToken).ConfigureAwait(false);
             await using var controllers = new HubControllers(new HubControllerOptions
             {
-                Client = KubernetesClient.FromKubeConfigFile(server.KubeconfigPath),
+                // Upstream's hub agent client limits (Appendix A of the placement spec).
+                Client = KubernetesClient.FromKubeConfigFile(server.KubeconfigPath, options: new KubernetesClientOptions { QueriesPerSecond = 250, Burst = 1000 }),
                 LoggerFactory = loggerFactory,
                 MemberClusters = new MemberClusterControllerOptions
                 {

@@ -12,8 +12,8 @@ namespace Flotilla.Member.Networking;
 
 /// <summary>
 /// The member side of multi-cluster networking that the member agent runs: the ServiceExport controller and the
-/// report-back of the hub's conflict verdicts (networking spec §2), the MultiClusterService controller, the member
-/// ServiceImport claim and the mirror of the hub's verdict on it (§5).
+/// report-back of the hub's conflict verdicts (networking spec §2), endpoint export and import (§4), the
+/// MultiClusterService controller, the member ServiceImport claim and the mirror of the hub's verdict on it (§5).
 /// </summary>
 internal static class MemberNetworking
 {
@@ -78,14 +78,59 @@ internal static class MemberNetworking
         var mirrorQueue = mirrorController.Queue;
         claims.AddEventHandler(onAdd: c => mirrorQueue.Add(Key(c.Metadata.Namespace, c.Metadata.Name)), onUpdate: (_, c) => mirrorQueue.Add(Key(c.Metadata.Namespace, c.Metadata.Name)));
 
+        // §4: this member's endpoints out to the hub, and the endpoints of the services it imports in.
+        var slices = memberInformers.For(EndpointSliceExporter.EndpointSliceMapping);
+        var sliceExports = hubInformers.For(CustomResourceMappings.Of<EndpointSliceExport>(), NetworkingJsonContext.Default.EndpointSliceExport,
+            NetworkingApi.ClusterNamespace(clusterId));
+        var sliceImports = hubInformers.For(CustomResourceMappings.Of<EndpointSliceImport>(), NetworkingJsonContext.Default.EndpointSliceImport,
+            NetworkingApi.ClusterNamespace(clusterId));
+        var sliceExporter = new Controller<NamespacedName>("endpointslice",
+            new EndpointSliceExporter(clusterId, slices.Lister, exports.Lister, member, hub), new ControllerOptions { Time = time, LoggerFactory = loggers });
+        var orphans = new Controller<NamespacedName>("endpointsliceexport",
+            new EndpointSliceExportOrphans(sliceExports.Lister, slices.Lister, hub), new ControllerOptions { Time = time, LoggerFactory = loggers });
+        var sliceImporter = new Controller<NamespacedName>("endpointsliceimport",
+            new EndpointSliceImporter(sliceImports.Lister, multiClusterServices.Lister, services.Lister, member, hub), new ControllerOptions { Time = time, LoggerFactory = loggers });
+        var sliceQueue = sliceExporter.Queue;
+        var orphanQueue = orphans.Queue;
+        slices.AddEventHandler(
+            onAdd: sl => sliceQueue.Add(Key(Api.Unstructured.Obj.Namespace(sl), Api.Unstructured.Obj.Name(sl))),
+            onUpdate: (_, sl) => sliceQueue.Add(Key(Api.Unstructured.Obj.Namespace(sl), Api.Unstructured.Obj.Name(sl))),
+            // A slice deleted outright: its export is withdrawn now, not at the next re-scan.
+            onDelete: d =>
+            {
+                if (EndpointSliceExporter.UniqueName(d.Object) is { } uniqueName)
+                {
+                    orphanQueue.Add(Key(NetworkingApi.ClusterNamespace(clusterId), uniqueName));
+                }
+            });
+        exports.AddEventHandler(
+            onAdd: e => EnqueueSlicesOf(e),
+            onUpdate: (_, e) => EnqueueSlicesOf(e),
+            onDelete: d => EnqueueSlicesOf(d.Object));
+        sliceExports.AddEventHandler(onAdd: e => orphanQueue.Add(Key(e.Metadata.Namespace, e.Metadata.Name)));
+        var importQueue = sliceImporter.Queue;
+        sliceImports.AddEventHandler(onAdd: i => importQueue.Add(Key(i.Metadata.Namespace, i.Metadata.Name)),
+            onUpdate: (_, i) => importQueue.Add(Key(i.Metadata.Namespace, i.Metadata.Name)));
+
         return
         [
+            new CacheSyncedController<NamespacedName>(sliceExporter, [slices, exports], cacheSyncTimeout, time, loggers),
+            new CacheSyncedController<NamespacedName>(orphans, [sliceExports, slices], cacheSyncTimeout, time, loggers),
+            new CacheSyncedController<NamespacedName>(sliceImporter, [sliceImports, multiClusterServices, services], cacheSyncTimeout, time, loggers),
             new CacheSyncedController<NamespacedName>(exportController, [exports, services], cacheSyncTimeout, time, loggers),
             new CacheSyncedController<NamespacedName>(reportController, [hubExports], cacheSyncTimeout, time, loggers),
             new CacheSyncedController<NamespacedName>(mcsController, [multiClusterServices, imports, services], cacheSyncTimeout, time, loggers),
             new CacheSyncedController<NamespacedName>(claimController, [imports], cacheSyncTimeout, time, loggers),
             new CacheSyncedController<NamespacedName>(mirrorController, [claims], cacheSyncTimeout, time, loggers),
         ];
+
+        void EnqueueSlicesOf(ServiceExport export)
+        {
+            foreach (var slice in slices.Lister.List(export.Metadata.Namespace, Api.Meta.LabelSelector.Parse($"{NetworkingApi.ServiceNameLabel}={export.Metadata.Name}")))
+            {
+                sliceQueue.Add(Key(Api.Unstructured.Obj.Namespace(slice), Api.Unstructured.Obj.Name(slice)));
+            }
+        }
 
         void EnqueueController(ServiceImport serviceImport)
         {

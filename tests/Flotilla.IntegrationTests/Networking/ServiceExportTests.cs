@@ -6,8 +6,9 @@ using Flotilla.Testing;
 namespace Flotilla.IntegrationTests.Networking;
 
 /// <summary>
-/// Exporting a Service from members (networking spec §2, §3): validity, the hub's ServiceImport, conflicts between
-/// exporters with different ports and their resolution, and unexport — driven with kubectl on a two-member fleet.
+/// Multi-cluster services on a two-member fleet, driven with kubectl (networking spec §2–§5): export validity, the
+/// hub's ServiceImport, conflicts and their resolution, unexport, import arbitration between MultiClusterServices, and
+/// the endpoints of every exporting member behind the importer's derived Service.
 /// </summary>
 public sealed class ServiceExportTests : IAsyncLifetime, IDisposable
 {
@@ -156,6 +157,48 @@ public sealed class ServiceExportTests : IAsyncLifetime, IDisposable
         await Eventually.WaitAsync("member-2's MCS taking over", async () => (await McsRowAsync("member-2"))[^2] == "True" ? (bool?)true : null);
         Assert.Equal("LoadBalancer", (await Member("member-2").SucceedAsync("get", "service", "kuard-demo-kuard", "-n", "fleet-system", "-o", "jsonpath={.spec.type}")).Trim());
     }
+
+    /// <summary>
+    /// Endpoints (§4): the importing member's fleet-system holds one EndpointSlice per exported slice, with the ready pod
+    /// IPs of every exporting member; scaling on one member changes them, and deleting the MCS withdraws them.
+    /// </summary>
+    [Fact]
+    public async Task ImportedEndpoints_PodsOfBothMembers_FollowScaling_WithdrawnWithTheMcs()
+    {
+        await _hub.SucceedAsync("create", "namespace", "kuard-demo");
+        foreach (var member in new[] { "member-1", "member-2" })
+        {
+            await Member(member).SucceedAsync("create", "namespace", "kuard-demo");
+            await Member(member).SucceedAsync("create", "deployment", "kuard", "-n", "kuard-demo", "--image=ghcr.io/kuar-demo/kuard-amd64:blue", "--port=8080", "--replicas=2");
+            await Member(member).SucceedAsync("expose", "deployment", "kuard", "-n", "kuard-demo", "--port=8080");
+            await Member(member).ApplyAsync(Export);
+        }
+        await WaitColumnsAsync("member-2", "True", "False");
+        await Member("member-1").ApplyAsync(MultiClusterService);
+
+        await WaitImportedEndpointsAsync(2, 2);
+        await Member("member-2").SucceedAsync("scale", "deployment", "kuard", "-n", "kuard-demo", "--replicas=3");
+        await WaitImportedEndpointsAsync(2, 3);
+
+        await Member("member-1").SucceedAsync("delete", "multiclusterservice", "kuard", "-n", "kuard-demo", "--wait=true");
+        await Eventually.WaitAsync("the imported EndpointSlices withdrawn", async () =>
+            (await Member("member-1").SucceedAsync("get", "endpointslices", "-n", "fleet-system", "-o", "name")).Trim().Length == 0 ? (bool?)true : null);
+    }
+
+    /// <summary>Waits until the imported slices hold exactly the ready pod IPs of each member, labelled for the derived Service.</summary>
+    private Task WaitImportedEndpointsAsync(int fromMember1, int fromMember2) =>
+        Eventually.WaitAsync($"imported endpoints: {fromMember1} pod(s) of member-1, {fromMember2} of member-2", async () =>
+        {
+            var expected = new List<string>();
+            foreach (var member in new[] { "member-1", "member-2" })
+            {
+                var pods = JsonNode.Parse(await Member(member).SucceedAsync("get", "pods", "-n", "kuard-demo", "-o", "json"))!["items"]!.AsArray();
+                expected.AddRange(pods.Where(p => (string?)p!["status"]!["phase"] == "Running").Select(p => (string)p!["status"]!["podIP"]!));
+            }
+            var slices = JsonNode.Parse(await Member("member-1").SucceedAsync("get", "endpointslices", "-n", "fleet-system", "-l", "kubernetes.io/service-name=kuard-demo-kuard", "-o", "json"))!["items"]!.AsArray();
+            var imported = slices.SelectMany(s => s!["endpoints"]!.AsArray().SelectMany(e => e!["addresses"]!.AsArray().Select(a => (string)a!))).Order(StringComparer.Ordinal).ToList();
+            return expected.Count == fromMember1 + fromMember2 && imported.SequenceEqual(expected.Order(StringComparer.Ordinal)) ? (bool?)true : null;
+        });
 
     [Fact]
     public async Task HeadlessService_Ineligible_NotExported()
