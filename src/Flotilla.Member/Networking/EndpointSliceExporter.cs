@@ -26,17 +26,8 @@ internal sealed class EndpointSliceExporter(
     private readonly ResourceClient<EndpointSliceExport> _hubExports =
         hub.Resource(CustomResourceMappings.Of<EndpointSliceExport>(), NetworkingJsonContext.Default.EndpointSliceExport).InNamespace(NetworkingApi.ClusterNamespace(clusterId));
 
-    public async Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ReconcileOnceAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.IsConflict())
-        {
-            return ReconcileResult.Requeue;
-        }
-    }
+    public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
+        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {

@@ -28,17 +28,8 @@ internal sealed class EndpointSliceImporter(
     private readonly ResourceClient<EndpointSliceImport> _hubClient =
         hub.Resource(CustomResourceMappings.Of<EndpointSliceImport>(), NetworkingJsonContext.Default.EndpointSliceImport);
 
-    public async Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ReconcileOnceAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.IsConflict() || e.IsAlreadyExists())
-        {
-            return ReconcileResult.Requeue;
-        }
-    }
+    public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
+        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {

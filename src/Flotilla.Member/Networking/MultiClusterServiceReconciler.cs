@@ -32,17 +32,8 @@ internal sealed class MultiClusterServiceReconciler(
     private readonly ResourceClient<JsonObject> _services = member.Resource(ServiceMapping);
     private readonly ResourceClient<JsonObject> _namespaces = member.Resource(new ResourceMapping("", "v1", "namespaces", "Namespace", namespaced: false));
 
-    public async Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ReconcileOnceAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.IsConflict() || e.IsAlreadyExists())
-        {
-            return ReconcileResult.Requeue;
-        }
-    }
+    public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
+        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {

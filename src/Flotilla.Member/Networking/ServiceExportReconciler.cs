@@ -40,17 +40,8 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
         _time = time;
     }
 
-    public async Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ReconcileOnceAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.IsConflict())
-        {
-            return ReconcileResult.Requeue;
-        }
-    }
+    public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
+        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {

@@ -160,9 +160,25 @@ internal sealed class ServiceImportStatusMirror(Lister<InternalServiceImport> hu
     }
 }
 
-/// <summary>Finalizer list patches pinned to the resourceVersion read, for the member's networking objects.</summary>
+/// <summary>How the member's networking controllers write: finalizer lists as compare-and-swap patches, lost races as retries.</summary>
 internal static class NetworkingWrites
 {
+    /// <summary>
+    /// Runs a reconcile; a write that lost a race requeues the key with backoff instead of failing: a 409 Conflict, or an
+    /// AlreadyExists for an object the cache had not seen yet.
+    /// </summary>
+    public static async Task<ReconcileResult> RequeueOnConflictAsync(Func<Task<ReconcileResult>> reconcile)
+    {
+        try
+        {
+            return await reconcile().ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.IsConflict() || e.IsAlreadyExists())
+        {
+            return ReconcileResult.Requeue;
+        }
+    }
+
     public static Patch FinalizersPatch(ObjectMeta meta, string finalizer, bool add)
     {
         var finalizers = (meta.Finalizers ?? []).Where(f => f != finalizer).ToList();
