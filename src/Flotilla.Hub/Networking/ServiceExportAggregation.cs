@@ -249,7 +249,6 @@ internal static class ConflictCondition
     {
         var (ns, name) = (export.Spec.ServiceReference.Namespace, export.Spec.ServiceReference.Name);
         var conditions = export.Status?.Conditions?.Select(c => c.Clone()).ToList() ?? [];
-        var now = time.GetUtcNow();
         var changed = Conditions.Set(conditions, new Condition
         {
             Type = ServiceExportConditions.Conflict,
@@ -257,7 +256,7 @@ internal static class ConflictCondition
             Reason = conflict ? ServiceExportConditions.ConflictFoundReason : ServiceExportConditions.NoConflictFoundReason,
             Message = conflict ? ServiceExportConditions.ConflictFoundMessage(ns, name) : ServiceExportConditions.NoConflictFoundMessage(ns, name),
             ObservedGeneration = export.Metadata.Generation,
-        }, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
+        }, time.GetUtcNow());
         if (!changed)
         {
             return;

@@ -27,7 +27,7 @@ internal sealed class EndpointSliceExporter(
         hub.Resource(CustomResourceMappings.Of<EndpointSliceExport>(), NetworkingJsonContext.Default.EndpointSliceExport).InNamespace(NetworkingApi.ClusterNamespace(clusterId));
 
     public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
-        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
+        MemberWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {

@@ -29,7 +29,7 @@ internal sealed class EndpointSliceImporter(
         hub.Resource(CustomResourceMappings.Of<EndpointSliceImport>(), NetworkingJsonContext.Default.EndpointSliceImport);
 
     public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
-        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
+        MemberWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ internal sealed class EndpointSliceImporter(
             if (import.Metadata.HasFinalizer(NetworkingApi.EndpointSliceImportCleanupFinalizer))
             {
                 await ServiceImportClaimReconciler.DeleteIgnoringNotFoundAsync(_slices, key.Name, cancellationToken).ConfigureAwait(false);
-                await hubClient.PatchAsync(key.Name, NetworkingWrites.FinalizersPatch(import.Metadata, NetworkingApi.EndpointSliceImportCleanupFinalizer, add: false),
+                await hubClient.PatchAsync(key.Name, MemberWrites.FinalizersPatch(import.Metadata, NetworkingApi.EndpointSliceImportCleanupFinalizer, add: false),
                     cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             return ReconcileResult.Done;
@@ -63,7 +63,7 @@ internal sealed class EndpointSliceImporter(
         }
         if (!import.Metadata.HasFinalizer(NetworkingApi.EndpointSliceImportCleanupFinalizer))
         {
-            import = await hubClient.PatchAsync(key.Name, NetworkingWrites.FinalizersPatch(import.Metadata, NetworkingApi.EndpointSliceImportCleanupFinalizer, add: true),
+            import = await hubClient.PatchAsync(key.Name, MemberWrites.FinalizersPatch(import.Metadata, NetworkingApi.EndpointSliceImportCleanupFinalizer, add: true),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         var desired = new JsonObject

@@ -66,7 +66,6 @@ internal sealed class ExportConflictReporter : IReconciler<NamespacedName>
             return ReconcileResult.Done;
         }
         var conditions = export.Status?.Conditions?.Select(c => c.Clone()).ToList() ?? [];
-        var now = _time.GetUtcNow();
         var changed = Conditions.Set(conditions, new Condition
         {
             Type = ServiceExportConditions.Conflict,
@@ -74,7 +73,7 @@ internal sealed class ExportConflictReporter : IReconciler<NamespacedName>
             Reason = verdict.Reason,
             Message = verdict.Message,
             ObservedGeneration = export.Metadata.Generation,
-        }, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
+        }, _time.GetUtcNow());
         if (!changed)
         {
             return ReconcileResult.Done;

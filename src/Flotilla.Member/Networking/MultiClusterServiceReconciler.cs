@@ -33,7 +33,7 @@ internal sealed class MultiClusterServiceReconciler(
     private readonly ResourceClient<JsonObject> _namespaces = member.Resource(new ResourceMapping("", "v1", "namespaces", "Namespace", namespaced: false));
 
     public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
-        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
+        MemberWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ internal sealed class MultiClusterServiceReconciler(
         }
         if (!mcs.Metadata.HasFinalizer(NetworkingApi.ServiceResourcesCleanupFinalizer))
         {
-            mcs = await client.PatchAsync(key.Name, NetworkingWrites.FinalizersPatch(mcs.Metadata, NetworkingApi.ServiceResourcesCleanupFinalizer, add: true),
+            mcs = await client.PatchAsync(key.Name, MemberWrites.FinalizersPatch(mcs.Metadata, NetworkingApi.ServiceResourcesCleanupFinalizer, add: true),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         var importName = mcs.Spec.ServiceImport.Name;
@@ -227,7 +227,7 @@ internal sealed class MultiClusterServiceReconciler(
         }
         events.Record(EventReference(mcs), EventType.Normal, "UnimportedService", $"Unimported service {mcs.Metadata.Name}");
         await _mcs.InNamespace(mcs.Metadata.Namespace).PatchAsync(mcs.Metadata.Name!,
-            NetworkingWrites.FinalizersPatch(mcs.Metadata, NetworkingApi.ServiceResourcesCleanupFinalizer, add: false), cancellationToken: cancellationToken).ConfigureAwait(false);
+            MemberWrites.FinalizersPatch(mcs.Metadata, NetworkingApi.ServiceResourcesCleanupFinalizer, add: false), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes Valid and the load balancer status when either changed; true when written.</summary>
@@ -235,11 +235,10 @@ internal sealed class MultiClusterServiceReconciler(
         CancellationToken cancellationToken)
     {
         var conditions = mcs.Status?.Conditions?.Select(c => c.Clone()).ToList() ?? [];
-        var now = time.GetUtcNow();
         var changed = Conditions.Set(conditions, new Condition
         {
             Type = MultiClusterServiceConditions.Valid, Status = status, Reason = reason, Message = message, ObservedGeneration = mcs.Metadata.Generation,
-        }, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
+        }, time.GetUtcNow());
         var lbJson = JsonSerializer.Serialize(loadBalancer ?? new LoadBalancerStatus(), NetworkingJsonContext.Default.LoadBalancerStatus);
         changed |= lbJson != JsonSerializer.Serialize(mcs.Status?.LoadBalancer ?? new LoadBalancerStatus(), NetworkingJsonContext.Default.LoadBalancerStatus);
         if (!changed)

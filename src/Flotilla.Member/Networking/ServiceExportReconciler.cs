@@ -41,7 +41,7 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
     }
 
     public Task<ReconcileResult> ReconcileAsync(NamespacedName key, CancellationToken cancellationToken) =>
-        NetworkingWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
+        MemberWrites.RequeueOnConflictAsync(() => ReconcileOnceAsync(key, cancellationToken));
 
     private async Task<ReconcileResult> ReconcileOnceAsync(NamespacedName key, CancellationToken cancellationToken)
     {
@@ -97,7 +97,7 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
         // §2.5: the finalizer is there before anything is written to the hub.
         if (!export.Metadata.HasFinalizer(NetworkingApi.ServiceExportCleanupFinalizer))
         {
-            export = await _memberExports.InNamespace(ns).PatchAsync(name, NetworkingWrites.FinalizersPatch(export.Metadata, NetworkingApi.ServiceExportCleanupFinalizer, add: true), cancellationToken: cancellationToken)
+            export = await _memberExports.InNamespace(ns).PatchAsync(name, MemberWrites.FinalizersPatch(export.Metadata, NetworkingApi.ServiceExportCleanupFinalizer, add: true), cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
         if (await MarkValidAsync(export, cancellationToken).ConfigureAwait(false))
@@ -116,7 +116,6 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
     private async Task<ReconcileResult> ExportAsync(ServiceExport export, JsonObject service, CancellationToken cancellationToken)
     {
         var name = NetworkingApi.InternalServiceExportName(export.Metadata.Namespace!, export.Metadata.Name!);
-        var now = _time.GetUtcNow();
         InternalServiceExport? existing;
         try
         {
@@ -146,7 +145,7 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
                 Generation = service.At("metadata", "generation")?.GetValue<long>() ?? 0,
                 Uid = service.Uid(),
                 NamespacedName = NetworkingApi.NamespacedName(service.Namespace(), service.Name()),
-                ExportedSince = existing?.Spec.ServiceReference.ExportedSince ?? TruncateToSeconds(now),
+                ExportedSince = existing?.Spec.ServiceReference.ExportedSince ?? _time.GetUtcNow(),
             },
             Type = service.At("spec", "type")?.GetValue<string>() ?? "ClusterIP",
         };
@@ -200,7 +199,7 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
         catch (ApiException e) when (e.IsNotFound())
         {
         }
-        return await _memberExports.InNamespace(export.Metadata.Namespace).PatchAsync(export.Metadata.Name!, NetworkingWrites.FinalizersPatch(export.Metadata, NetworkingApi.ServiceExportCleanupFinalizer, add: false),
+        return await _memberExports.InNamespace(export.Metadata.Namespace).PatchAsync(export.Metadata.Name!, MemberWrites.FinalizersPatch(export.Metadata, NetworkingApi.ServiceExportCleanupFinalizer, add: false),
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -238,7 +237,7 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
 
     private bool Set(List<Condition> conditions, string type, string status, string reason, string message, long generation) =>
         Conditions.Set(conditions, new Condition { Type = type, Status = status, Reason = reason, Message = message, ObservedGeneration = generation },
-            TruncateToSeconds(_time.GetUtcNow()));
+            _time.GetUtcNow());
 
     private async Task WriteConditionsAsync(ServiceExport export, List<Condition> conditions, CancellationToken cancellationToken)
     {
@@ -262,6 +261,4 @@ internal sealed class ServiceExportReconciler : IReconciler<NamespacedName>
         Uid = export.Metadata.Uid,
         ResourceVersion = export.Metadata.ResourceVersion,
     };
-
-    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
 }

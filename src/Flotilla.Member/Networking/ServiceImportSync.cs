@@ -39,14 +39,14 @@ internal sealed class ServiceImportClaimReconciler(string clusterId, Lister<Serv
                 if (serviceImport.Metadata.HasFinalizer(NetworkingApi.ServiceImportCleanupFinalizer))
                 {
                     await DeleteIgnoringNotFoundAsync(_hubImports, hubName, cancellationToken).ConfigureAwait(false);
-                    await memberClient.PatchAsync(key.Name, NetworkingWrites.FinalizersPatch(serviceImport.Metadata, NetworkingApi.ServiceImportCleanupFinalizer, add: false),
+                    await memberClient.PatchAsync(key.Name, MemberWrites.FinalizersPatch(serviceImport.Metadata, NetworkingApi.ServiceImportCleanupFinalizer, add: false),
                         cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 return ReconcileResult.Done;
             }
             if (!serviceImport.Metadata.HasFinalizer(NetworkingApi.ServiceImportCleanupFinalizer))
             {
-                serviceImport = await memberClient.PatchAsync(key.Name, NetworkingWrites.FinalizersPatch(serviceImport.Metadata, NetworkingApi.ServiceImportCleanupFinalizer, add: true),
+                serviceImport = await memberClient.PatchAsync(key.Name, MemberWrites.FinalizersPatch(serviceImport.Metadata, NetworkingApi.ServiceImportCleanupFinalizer, add: true),
                     cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             var reference = new ExportedObjectReference
@@ -157,42 +157,5 @@ internal sealed class ServiceImportStatusMirror(Lister<InternalServiceImport> hu
         {
         }
         return ReconcileResult.Done;
-    }
-}
-
-/// <summary>How the member's networking controllers write: finalizer lists as compare-and-swap patches, lost races as retries.</summary>
-internal static class NetworkingWrites
-{
-    /// <summary>
-    /// Runs a reconcile; a write that lost a race requeues the key with backoff instead of failing: a 409 Conflict, or an
-    /// AlreadyExists for an object the cache had not seen yet.
-    /// </summary>
-    public static async Task<ReconcileResult> RequeueOnConflictAsync(Func<Task<ReconcileResult>> reconcile)
-    {
-        try
-        {
-            return await reconcile().ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.IsConflict() || e.IsAlreadyExists())
-        {
-            return ReconcileResult.Requeue;
-        }
-    }
-
-    public static Patch FinalizersPatch(ObjectMeta meta, string finalizer, bool add)
-    {
-        var finalizers = (meta.Finalizers ?? []).Where(f => f != finalizer).ToList();
-        if (add)
-        {
-            finalizers.Add(finalizer);
-        }
-        return Patch.Merge(new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["resourceVersion"] = meta.ResourceVersion,
-                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
-            },
-        });
     }
 }

@@ -73,7 +73,7 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
         }
         if (!work.Metadata.HasFinalizer(PlacementApi.WorkCleanupFinalizer))
         {
-            work = await _hubWorks.PatchAsync(work.Metadata.Name!, FinalizerPatch(work.Metadata, add: true), cancellationToken: cancellationToken).ConfigureAwait(false);
+            work = await _hubWorks.PatchAsync(work.Metadata.Name!, MemberWrites.FinalizersPatch(work.Metadata, PlacementApi.WorkCleanupFinalizer, add: true), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         var appliedWork = await EnsureAppliedWorkAsync(work, cancellationToken).ConfigureAwait(false);
         var owner = new AppliedWorkOwner(appliedWork.Metadata.Name!, appliedWork.Metadata.Uid!);
@@ -259,7 +259,7 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
         catch (ApiException e) when (e.IsNotFound())
         {
         }
-        await _hubWorks.PatchAsync(work.Metadata.Name!, FinalizerPatch(work.Metadata, add: false), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _hubWorks.PatchAsync(work.Metadata.Name!, MemberWrites.FinalizersPatch(work.Metadata, PlacementApi.WorkCleanupFinalizer, add: false), cancellationToken: cancellationToken).ConfigureAwait(false);
         _backoff.Forget(new NamespacedName(work.Metadata.Namespace ?? "", work.Metadata.Name!).ToString());
         return ReconcileResult.Done;
     }
@@ -339,23 +339,6 @@ internal sealed class WorkApplierReconciler : IReconciler<NamespacedName>
         var updated = await _hubWorks.PatchStatusAsync(work.Metadata.Name!, Patch.Merge(new JsonObject { ["status"] = after }), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         work.Status = updated.Status;
-    }
-
-    private static Patch FinalizerPatch(ObjectMeta meta, bool add)
-    {
-        var finalizers = (meta.Finalizers ?? []).Where(f => f != PlacementApi.WorkCleanupFinalizer).ToList();
-        if (add)
-        {
-            finalizers.Add(PlacementApi.WorkCleanupFinalizer);
-        }
-        return Patch.Merge(new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["resourceVersion"] = meta.ResourceVersion,
-                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
-            },
-        });
     }
 
     private static ManifestOutcome Failure(WorkResourceIdentifier id, ApplyResultType type, string error) =>
